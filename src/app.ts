@@ -1,0 +1,155 @@
+// The composition root: opens the database, migrates, wires platform services and modules, and
+// registers every route on one Fastify instance. `dq serve`, the tests and the benchmarks all start here.
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type client from 'prom-client';
+import type { Config } from './config';
+import { overviewRoutes } from './flows/overview';
+import { IdentityService, identityRoutes } from './modules/identity';
+import { seedDemoAccounts, seedRoles, DEMO_PASSWORD, type DemoAccount } from './modules/identity/identity.seed';
+import { OrgService, orgRoutes } from './modules/org';
+import { loadCityFile, seedDemoEnterprises, seedReferenceOrgs } from './modules/org/org.seed';
+import { auditRoutes } from './platform/audit/audit.routes';
+import { verifyAuditChain } from './platform/audit/audit.service';
+import { AuthService } from './platform/auth/auth.service';
+import { openDatabase, type Database } from './platform/db/client';
+import { appMeta } from './platform/db/meta.schema';
+import { migrate } from './platform/db/migrate';
+import { opsRoutes } from './platform/http/ops.routes';
+import { createHttpServer, type RegisteredRoute } from './platform/http/server';
+import { webRoutes } from './platform/http/web.routes';
+import { jobsRoutes } from './platform/jobs/jobs.routes';
+import { JobQueue } from './platform/jobs/queue';
+import { eq } from 'drizzle-orm';
+
+export interface AppServices {
+  config: Config;
+  log: Logger;
+  database: Database;
+  auth: AuthService;
+  orgs: OrgService;
+  identity: IdentityService;
+  queue: JobQueue;
+}
+
+export interface App {
+  fastify: FastifyInstance;
+  services: AppServices;
+  routes: RegisteredRoute[];
+  metrics: client.Registry;
+  /** Migrate (and seed demo data outside production); idempotent. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  database?: Database;
+  log?: Logger;
+  /** Skip migration (the caller already migrated, e.g. the test template). */
+  skipMigrate?: boolean;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}
+
+/** The embedded database lives in DATA_DIR/pgdata; DATA_DIR also holds the pid file and, later, stored files. */
+export function pgDataDir(config: Config): string {
+  return path.join(config.dataDir, 'pgdata');
+}
+
+export async function openConfiguredDatabase(config: Config): Promise<Database> {
+  return openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: pgDataDir(config) });
+}
+
+export async function createServices(config: Config, opts: CreateAppOptions = {}): Promise<AppServices> {
+  const log = opts.log ?? createLogger(config);
+  const database = opts.database ?? (await openConfiguredDatabase(config));
+  if (!opts.skipMigrate) await migrate(database);
+  const db = database.db;
+  const orgs = new OrgService(db);
+  const auth = new AuthService(db, config, orgs);
+  const identity = new IdentityService(db, auth, orgs);
+  const queue = new JobQueue(db, log.child({ component: 'jobs' }));
+  registerPlatformJobs({ config, log, database, auth, orgs, identity, queue });
+  return { config, log, database, auth, orgs, identity, queue };
+}
+
+function registerPlatformJobs(s: AppServices) {
+  s.queue.register('sessions.purge', async () => ({ removed: await s.auth.purgeExpiredSessions() }));
+  s.queue.register('jobs.purge', async (p) => ({ removed: await s.queue.purgeFinished(Number(p.days ?? 14)) }));
+  s.queue.register('audit.verify', async (_p, ctx) => {
+    const r = await verifyAuditChain(s.database.db);
+    if (!r.ok) ctx.log.error({ brokenAt: r.brokenAt }, 'AUDIT CHAIN BROKEN');
+    return r;
+  });
+}
+
+export async function ensureSchedules(s: AppServices) {
+  await s.queue.schedule('sessions.purge.hourly', 'sessions.purge', 3600);
+  await s.queue.schedule('jobs.purge.daily', 'jobs.purge', 86400, { days: 14 });
+  await s.queue.schedule('audit.verify.daily', 'audit.verify', 86400);
+}
+
+export interface SeedResult {
+  reference: { created: number };
+  demo: { seeded: boolean; accounts: DemoAccount[] };
+}
+
+/** Reference data always (roles, the city's organisations); demo data once, and never in production. */
+export async function seed(s: AppServices, opts: { demo: boolean }): Promise<SeedResult> {
+  await seedRoles(s.database.db);
+  const city = loadCityFile(s.config.cityFile);
+  const reference = await seedReferenceOrgs(s.orgs, city);
+  if (!opts.demo) return { reference, demo: { seeded: false, accounts: [] } };
+  const [done] = await s.database.db.select().from(appMeta).where(eq(appMeta.key, 'demo_seeded'));
+  const enterprises = await seedDemoEnterprises(s.orgs, city);
+  const accounts = await seedDemoAccounts(s.auth, s.orgs, enterprises[0]);
+  if (!done) await s.database.db.insert(appMeta).values({ key: 'demo_seeded', value: { at: new Date().toISOString() } }).onConflictDoNothing();
+  return { reference, demo: { seeded: !done, accounts } };
+}
+
+export async function createApp(config: Config, opts: CreateAppOptions = {}): Promise<App> {
+  const services = await createServices(config, opts);
+  const { database, auth, orgs, identity, queue, log } = services;
+  const db = database.db;
+  let ready = false;
+  const { app, routes, metrics } = await createHttpServer({ config, log, auth });
+  await opsRoutes(app, { db, metrics, ready: () => ready });
+  await identityRoutes(app, { config, db, auth, identity, orgs });
+  await orgRoutes(app, { orgs });
+  await auditRoutes(app, { db, visibleOrgIds: (a, p) => orgs.visibleIds(a, p) });
+  await jobsRoutes(app, { db, queue });
+  await overviewRoutes(app, { db, orgs, identity, queue });
+  await webRoutes(app);
+  await app.ready();
+  ready = true;
+
+  return {
+    fastify: app,
+    services,
+    routes,
+    metrics,
+    async listen() {
+      const address = await app.listen({ port: config.port, host: config.host });
+      if (config.runJobs) {
+        await ensureSchedules(services);
+        queue.start();
+      }
+      return address;
+    },
+    async close() {
+      ready = false;
+      await queue.stop();
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+export { DEMO_PASSWORD };

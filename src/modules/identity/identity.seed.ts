@@ -1,0 +1,73 @@
+// Built-in roles (refreshed on every start so new permissions reach them) and the demo accounts.
+import { systemActor } from '../../platform/auth/actor';
+import { roles } from '../../platform/auth/auth.schema';
+import type { AuthService } from '../../platform/auth/auth.service';
+import { builtinRoles } from '../../platform/auth/permissions';
+import type { Db } from '../../platform/db/client';
+import { makeCitizenId } from '../../platform/ids';
+import type { OrgService } from '../org';
+
+export async function seedRoles(db: Db): Promise<void> {
+  for (const r of builtinRoles()) {
+    await db
+      .insert(roles)
+      .values({ ...r, builtin: true })
+      .onConflictDoUpdate({ target: roles.code, set: { nameZh: r.nameZh, nameEn: r.nameEn, scope: r.scope, permissions: r.permissions, builtin: true } });
+  }
+}
+
+/** Shared by every demo account; printed at start-up, never used in production (no demo accounts there). */
+export const DEMO_PASSWORD = 'Qingdao@2026';
+
+export interface DemoAccount {
+  username: string;
+  displayName: string;
+  kind: 'citizen' | 'enterprise' | 'staff';
+  orgCode?: string;
+  roles: string[];
+  idNumber?: string;
+  phone?: string;
+  description: string;
+}
+
+export function demoAccounts(enterpriseCode: string): DemoAccount[] {
+  return [
+    { username: 'admin', displayName: '平台管理员', kind: 'staff', orgCode: 'DSJ', roles: ['admin'], description: 'administrator (console)' },
+    { username: 'gaj_officer', displayName: '公安局示例工作人员', kind: 'staff', orgCode: 'GAJ', roles: ['dept_officer'], description: 'department officer of 市公安局 (console)' },
+    { username: 'shinan_officer', displayName: '市南区示例工作人员', kind: 'staff', orgCode: '370202', roles: ['district_officer'], description: 'district officer of 市南区 (console)' },
+    { username: 'screen_operator', displayName: '大屏值班员', kind: 'staff', orgCode: 'DSJ', roles: ['operator'], description: 'big-screen operator (/screen/)' },
+    { username: 'auditor', displayName: '安全审计员', kind: 'staff', orgCode: 'DSJ', roles: ['auditor'], description: 'auditor (console, read-only)' },
+    {
+      username: 'citizen_zhang',
+      displayName: '张示例',
+      kind: 'citizen',
+      roles: ['citizen'],
+      idNumber: makeCitizenId('370202', '1988-05-17', 231),
+      phone: '13800000001',
+      description: 'citizen (portal /)',
+    },
+    { username: 'ent_demo', displayName: '企业示例经办人', kind: 'enterprise', orgCode: enterpriseCode, roles: ['enterprise'], phone: '13800000002', description: 'enterprise user (portal /)' },
+  ];
+}
+
+export async function seedDemoAccounts(auth: AuthService, orgs: OrgService, enterpriseCode: string): Promise<DemoAccount[]> {
+  const actor = systemActor('seed');
+  const list = demoAccounts(enterpriseCode);
+  for (const a of list) {
+    if (await auth.findByUsername(a.username)) continue;
+    const org = a.orgCode ? await orgs.byCode(a.orgCode) : null;
+    if (a.orgCode && !org) throw new Error(`demo account ${a.username}: organisation ${a.orgCode} is missing`);
+    await auth.createUser(actor, {
+      username: a.username,
+      displayName: a.displayName,
+      kind: a.kind,
+      password: DEMO_PASSWORD,
+      orgId: org?.id ?? null,
+      idNumber: a.idNumber,
+      phone: a.phone,
+      roles: a.roles,
+      isDemo: true,
+    });
+  }
+  return list;
+}

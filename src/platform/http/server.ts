@@ -1,0 +1,218 @@
+// The Fastify instance every module registers on: validation, problem+json errors, request ids,
+// security headers, authentication, the per-route permission gate, OpenAPI and metrics.
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
+import type { Logger } from 'pino';
+import client from 'prom-client';
+import type { Config } from '../../config';
+import { can, type Actor } from '../auth/actor';
+import type { AuthService } from '../auth/auth.service';
+import { AppError, problemType, type FieldError, type Problem } from './problem';
+import './types';
+
+export const SESSION_COOKIE = 'dq_session';
+export const CSRF_COOKIE = 'dq_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  auth: string;
+  hasBody: boolean;
+  schema: RouteOptions['schema'];
+}
+
+export interface HttpServerDeps {
+  config: Config;
+  log: Logger;
+  auth: AuthService;
+}
+
+export async function createHttpServer(deps: HttpServerDeps): Promise<{ app: FastifyInstance; routes: RegisteredRoute[]; metrics: client.Registry }> {
+  const { config } = deps;
+  const routes: RegisteredRoute[] = [];
+  const app = Fastify({
+    loggerInstance: deps.log as unknown as FastifyBaseLogger,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.production,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[A-Za-z0-9._-]{8,128}$/.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: {
+      customOptions: {
+        // Unknown fields are an error, not something to drop silently.
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: true,
+      },
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  app.decorateRequest('actor', null);
+  app.decorateRequest('session', null);
+
+  // Every route must say who may call it; undeclared routes refuse to start the server.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), auth: 'public' } as never;
+    const auth = (route.config as { auth?: string } | undefined)?.auth;
+    if (!auth) throw new Error(`route ${String(route.method)} ${route.url} does not declare config.auth`);
+    const schema = (route.schema ?? {}) as Record<string, unknown>;
+    for (const part of ['body', 'querystring', 'params'] as const) {
+      const s = schema[part] as Record<string, unknown> | undefined;
+      if (s && s.type === 'object' && s.additionalProperties === undefined) s.additionalProperties = false;
+    }
+    if (route.url.startsWith('/api/') || route.url.startsWith('/oidc')) {
+      schema.security = auth === 'public' ? [] : [{ session: [] }, { apiKey: [] }];
+      const note = auth === 'public' ? 'Public.' : auth === 'authenticated' || auth === 'partial' ? 'Any signed-in account.' : `Requires permission \`${auth}\`.`;
+      schema.description = [schema.description, note].filter(Boolean).join(' ');
+      route.schema = schema;
+    }
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const m of methods) {
+      if (m === 'HEAD') continue;
+      routes.push({ method: m, url: route.url, auth, hasBody: !!schema.body, schema: route.schema });
+    }
+  });
+
+  const metrics = new client.Registry();
+  client.collectDefaultMetrics({ register: metrics });
+  const httpDuration = new client.Histogram({
+    name: 'dq_http_request_duration_seconds',
+    help: 'HTTP request duration by route, method and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [metrics],
+  });
+
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'", 'http:', 'https:'],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.production ? [] : null,
+      },
+    },
+    hsts: config.production,
+  });
+  await app.register(rateLimit, { global: false });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Digital Qingdao platform API', version: '0.1.0', description: 'City digital-government platform (数字青岛).' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer dqk_…' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  // ---- authentication: who is calling --------------------------------------------------------
+  app.addHook('onRequest', async (req, reply) => {
+    const cfg = req.routeOptions.config as { auth?: string; csrfExempt?: boolean } | undefined;
+    const need = cfg?.auth;
+    if (!need) return; // 404s and framework routes
+    await authenticate(req, deps.auth);
+    if (need === 'public') return;
+    if (!req.actor && !(need === 'partial' && req.session)) {
+      return sendProblem(reply, req, new AppError(401, 'unauthorized', 'Authentication required', 'Sign in or send an API key'));
+    }
+    // Browser sessions must echo the CSRF token on anything that changes state.
+    if (req.session && !['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !cfg?.csrfExempt) {
+      const sent = req.headers[CSRF_HEADER];
+      if (sent !== req.session.csrfToken) {
+        return sendProblem(reply, req, new AppError(403, 'csrf', 'CSRF token missing or wrong', `send the ${CSRF_COOKIE} cookie's value in the ${CSRF_HEADER} header`));
+      }
+    }
+    if (need !== 'authenticated' && need !== 'partial' && req.actor && !can(req.actor, need)) {
+      return sendProblem(reply, req, new AppError(403, 'forbidden', 'Forbidden', `requires permission ${need}`));
+    }
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-request-id', req.id);
+    return payload;
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) return sendProblem(reply, req, err);
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      const errs: FieldError[] = fe.validation.map((v) => {
+        const base = `/${fe.validationContext ?? 'body'}${v.instancePath ?? ''}`;
+        const params = v.params as Record<string, unknown>;
+        if (v.keyword === 'additionalProperties') return { path: `${base}/${String(params.additionalProperty)}`, message: 'unknown field' };
+        if (v.keyword === 'required') return { path: `${base}/${String(params.missingProperty)}`, message: 'is required' };
+        return { path: base, message: v.message ?? 'is invalid' };
+      });
+      return sendProblem(reply, req, new AppError(400, 'validation', 'Invalid request', errs.map((e) => `${e.path}: ${e.message}`).join('; '), errs));
+    }
+    const status = fe.statusCode ?? 500;
+    if (status === 413) return sendProblem(reply, req, new AppError(413, 'payload-too-large', 'Payload too large', `the body is larger than ${config.bodyLimit} bytes`));
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415)
+      return sendProblem(reply, req, new AppError(415, 'unsupported-media-type', 'Unsupported media type', fe.message));
+    if (status === 429) return sendProblem(reply, req, new AppError(429, 'rate-limited', 'Too many requests', fe.message));
+    if (status >= 400 && status < 500) {
+      const code = fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || /JSON/i.test(fe.message) ? 'malformed-json' : 'bad-request';
+      return sendProblem(reply, req, new AppError(status, code, code === 'malformed-json' ? 'Malformed JSON body' : 'Bad request', fe.message));
+    }
+    req.log.error({ err }, 'unhandled error');
+    return sendProblem(reply, req, new AppError(500, 'internal', 'Internal error', 'Something went wrong on our side; quote the request id when you report it.'));
+  });
+
+  return { app, routes, metrics };
+}
+
+export function sendProblem(reply: FastifyReply, req: FastifyRequest, err: AppError): FastifyReply {
+  const body: Problem = { ...err.toProblem(), instance: req.url.split('?')[0], requestId: String(req.id) };
+  return reply.code(err.status).type('application/problem+json').send(body);
+}
+
+async function authenticate(req: FastifyRequest, auth: AuthService): Promise<void> {
+  const header = req.headers.authorization;
+  const apiKey = header?.startsWith('Bearer dqk_') ? header.slice(7) : (req.headers['x-api-key'] as string | undefined);
+  if (apiKey) {
+    const k = await auth.resolveApiKey(apiKey);
+    if (!k) return;
+    const actor = await auth.loadActor(k.userId, 'apikey', k.scopes);
+    if (actor) req.actor = withRequest({ ...actor, apiKeyId: k.keyId }, req);
+    return;
+  }
+  const token = req.cookies[SESSION_COOKIE];
+  if (!token) return;
+  const s = await auth.resolveSession(token);
+  if (!s) return;
+  req.session = { ...s, token };
+  if (!s.mfaPassed) return;
+  const actor = await auth.loadActor(s.userId, 'session');
+  if (actor) req.actor = withRequest(actor, req);
+}
+
+export function withRequest(actor: Actor, req: FastifyRequest): Actor {
+  return { ...actor, requestId: String(req.id), ip: req.ip };
+}
+
+export const problemTypes = { validation: problemType('validation') };

@@ -1,0 +1,59 @@
+// Serves the built web apps (web/dist): the citizen portal at /, the staff console at /console/ and
+// the big screen at /screen/. Client-side routes fall back to each app's index.html.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from './problem';
+import { sendProblem } from './server';
+
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+
+const APPS = [
+  { prefix: '/console', file: 'console/index.html' },
+  { prefix: '/screen', file: 'screen/index.html' },
+];
+
+export async function webRoutes(app: FastifyInstance, dist = WEB_DIST) {
+  // serve:false: only reply.sendFile; our own routes below declare who may call them.
+  await app.register(fastifyStatic, { root: dist, serve: false });
+
+  const sendApp = (file: string) => async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!fs.existsSync(path.join(dist, file))) {
+      return sendProblem(reply, req, new AppError(503, 'web-not-built', 'Web apps not built', 'run `npm run build` (npm start does it for you)'));
+    }
+    reply.header('cache-control', 'no-cache');
+    return reply.sendFile(file);
+  };
+
+  app.get('/assets/*', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+    const rel = (req.params as { '*': string })['*'];
+    if (rel.includes('..') || !fs.existsSync(path.join(dist, 'assets', rel))) {
+      return sendProblem(reply, req, new AppError(404, 'not-found', 'Not found', 'no such asset'));
+    }
+    // Vite puts a content hash in every asset name: cache for a year.
+    reply.header('cache-control', 'public, max-age=31536000, immutable');
+    return reply.sendFile(path.join('assets', rel));
+  });
+
+  for (const a of APPS) {
+    app.get(a.prefix, { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.redirect(`${a.prefix}/`));
+    app.get(`${a.prefix}/*`, { config: { auth: 'public' }, schema: { hide: true } }, sendApp(a.file));
+  }
+  app.get('/', { config: { auth: 'public' }, schema: { hide: true } }, sendApp('portal/index.html'));
+  app.get('/favicon.ico', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+    const f = path.join(dist, 'favicon.svg');
+    if (fs.existsSync(f)) return reply.type('image/svg+xml').sendFile('favicon.svg');
+    return reply.code(204).send();
+  });
+
+  // Anything else: API paths get a 404 problem; page paths get the portal (its router shows its own 404).
+  app.setNotFoundHandler(async (req, reply) => {
+    const url = req.url.split('?')[0];
+    if (req.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/oidc') && !path.extname(url)) {
+      return sendApp('portal/index.html')(req, reply);
+    }
+    return sendProblem(reply, req, new AppError(404, 'not-found', 'Not found', `no route for ${req.method} ${url}`));
+  });
+}
