@@ -44,14 +44,11 @@ pg.types.setTypeParser(20, (v) => v); // int8 stays a string; callers convert wh
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // Sessions run in UTC; presentation converts to Asia/Shanghai.
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, options: '-c TimeZone=UTC' });
     // Fail fast with a clear message when the server is unreachable.
     const client = await pool.connect();
-    await client.query(`SET TIME ZONE 'UTC'`);
     client.release();
-    pool.on('connect', (c) => {
-      void c.query(`SET TIME ZONE 'UTC'`);
-    });
     const db = drizzlePg(pool) as unknown as Db;
     return {
       kind: 'postgres',

@@ -1,0 +1,54 @@
+// The test-suite's template database: migrated and seeded once per run, then copied for each test
+// file (PGlite: a data-folder dump loaded in memory; PostgreSQL: CREATE DATABASE … TEMPLATE), so no
+// file pays for migrations, argon2 hashing of demo passwords or seeding.
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { createServices, seed } from '../app';
+import { loadConfig } from '../config';
+import { openDatabase } from '../platform/db/client';
+
+export const TEMPLATE_FILE = path.resolve('.tmp/test-template-pglite.tgz');
+export const PG_TEMPLATE_DB = 'dq_test_template';
+
+export function testConfigEnv(extra: Record<string, string> = {}) {
+  return { NODE_ENV: 'test', DATA_DIR: path.resolve('.tmp/unused-data-dir'), LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DQ_JOBS: '0', ...extra };
+}
+
+export async function buildPgliteTemplate(): Promise<void> {
+  const database = await openDatabase({});
+  const services = await createServices(loadConfig(testConfigEnv()), { database });
+  await seed(services, { demo: true });
+  const blob = await database.pglite!.dumpDataDir('gzip');
+  fs.mkdirSync(path.dirname(TEMPLATE_FILE), { recursive: true });
+  fs.writeFileSync(TEMPLATE_FILE + '.partial', Buffer.from(await blob.arrayBuffer()));
+  fs.renameSync(TEMPLATE_FILE + '.partial', TEMPLATE_FILE);
+  await database.close();
+}
+
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Run SQL on the server's maintenance connection (CREATE/DROP DATABASE cannot run in a transaction). */
+export async function adminQuery(url: string, text: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(text);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function buildPostgresTemplate(url: string): Promise<void> {
+  await adminQuery(url, `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${PG_TEMPLATE_DB}' and pid <> pg_backend_pid()`);
+  await adminQuery(url, `drop database if exists ${PG_TEMPLATE_DB}`);
+  await adminQuery(url, `create database ${PG_TEMPLATE_DB}`);
+  const database = await openDatabase({ databaseUrl: withDatabase(url, PG_TEMPLATE_DB), poolSize: 2 });
+  const services = await createServices(loadConfig(testConfigEnv()), { database });
+  await seed(services, { demo: true });
+  await database.close();
+}

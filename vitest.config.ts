@@ -1,0 +1,33 @@
+import { defineConfig } from 'vitest/config';
+
+// Integration tests run on the embedded database always, and again on PostgreSQL when
+// TEST_DATABASE_URL is set: one vitest project per database kind.
+const pg = process.env.TEST_DATABASE_URL;
+const common = {
+  include: ['src/**/*.test.ts'],
+  globalSetup: ['src/test/global-setup.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+  pool: 'forks' as const,
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { ...common, name: 'pglite', env: { DQ_TEST_DB: 'pglite' } } },
+      ...(pg
+        ? [
+            {
+              test: {
+                ...common,
+                name: 'postgres',
+                include: ['src/**/*.int.test.ts'],
+                globalSetup: ['src/test/global-setup-postgres.ts'],
+                env: { DQ_TEST_DB: 'postgres', TEST_DATABASE_URL: pg },
+              },
+            },
+          ]
+        : []),
+    ],
+  },
+});
