@@ -76,12 +76,13 @@ export class Client {
   request(method: InjectOptions['method'], url: string, body?: Body, headers: Record<string, string> = {}) {
     const h: Record<string, string> = { ...headers };
     if (this.csrf && !('x-csrf-token' in h)) h['x-csrf-token'] = this.csrf;
+    if (typeof body === 'string' && !('content-type' in h)) h['content-type'] = 'application/json';
     return this.inject({
       method,
       url,
       headers: h,
       cookies: this.session ? { dq_session: this.session } : {},
-      ...(body !== undefined ? (typeof body === 'string' ? { payload: body, headers: { 'content-type': 'application/json', ...h } } : { payload: body as object }) : {}),
+      ...(body !== undefined ? { payload: body as object } : {}),
     });
   }
   get = (url: string, headers?: Record<string, string>) => this.request('GET', url, undefined, headers);

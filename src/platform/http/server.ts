@@ -2,6 +2,8 @@
 // security headers, authentication, the per-route permission gate, OpenAPI and metrics.
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
+import { Ajv } from 'ajv';
+import addFormatsPlugin from 'ajv-formats';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -15,6 +17,8 @@ import { can, type Actor } from '../auth/actor';
 import type { AuthService } from '../auth/auth.service';
 import { AppError, problemType, type FieldError, type Problem } from './problem';
 import './types';
+
+const addFormats = addFormatsPlugin as unknown as (a: Ajv) => Ajv;
 
 export const SESSION_COOKIE = 'dq_session';
 export const CSRF_COOKIE = 'dq_csrf';
@@ -45,17 +49,15 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<{ app: Fas
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && /^[A-Za-z0-9._-]{8,128}$/.test(incoming) ? incoming : randomUUID();
     },
-    ajv: {
-      customOptions: {
-        // Unknown fields are an error, not something to drop silently.
-        removeAdditional: false,
-        coerceTypes: 'array',
-        useDefaults: true,
-        allErrors: true,
-      },
-    },
     routerOptions: { ignoreTrailingSlash: true },
   });
+
+  // Two validators: query strings and path parameters arrive as text and are coerced to the declared
+  // types; JSON bodies are checked strictly (a number where a string belongs is an error, not a guess).
+  // Unknown fields are an error in both, never silently dropped.
+  const strict = addFormats(new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, coerceTypes: false, strict: false }));
+  const coercing = addFormats(new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, coerceTypes: 'array', strict: false }));
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
 
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
@@ -110,7 +112,8 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<{ app: Fas
     },
     hsts: config.production,
   });
-  await app.register(rateLimit, { global: false });
+  // preHandler: the body is parsed by then, so sign-in limits can key on the account as well as the address.
+  await app.register(rateLimit, { global: false, hook: 'preHandler' });
 
   await app.register(swagger, {
     openapi: {

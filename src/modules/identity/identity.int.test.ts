@@ -1,0 +1,242 @@
+// Sign-in, lock-out, rate limits, second factor, API keys, secrets at rest and scoped administration.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../platform/db/client';
+import { totp } from '../../platform/crypto/totp';
+import { makeCitizenId } from '../../platform/ids';
+import { type Client, DEMO_PASSWORD, testApp, type TestApp } from '../../test/app';
+
+let t: TestApp;
+let admin: Client;
+const db = () => t.app.services.database.db;
+
+beforeAll(async () => {
+  t = await testApp();
+  admin = await t.login('admin');
+});
+afterAll(() => t.close());
+
+async function orgByCode(code: string) {
+  const r = await admin.get(`/api/orgs?q=${encodeURIComponent(code)}&limit=50`);
+  return (r.json().items as { id: string; code: string; path: string; name: string }[]).find((o) => o.code === code)!;
+}
+
+async function makeStaff(username: string, orgCode: string, roles: string[]) {
+  const org = await orgByCode(orgCode);
+  const r = await admin.post('/api/users', { username, displayName: username, kind: 'staff', password: DEMO_PASSWORD, orgId: org.id, roles });
+  expect(r.statusCode, r.body).toBe(201);
+  return r.json();
+}
+
+describe('sign-in', () => {
+  it('sets an httpOnly SameSite session cookie and a readable CSRF cookie', async () => {
+    const r = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'citizen_zhang', password: DEMO_PASSWORD } });
+    expect(r.statusCode).toBe(200);
+    const session = r.cookies.find((c) => c.name === 'dq_session')!;
+    expect(session.httpOnly).toBe(true);
+    expect(String(session.sameSite).toLowerCase()).toBe('lax');
+    const csrf = r.cookies.find((c) => c.name === 'dq_csrf')!;
+    expect(csrf.httpOnly).toBeFalsy();
+    expect(csrf.value).toBe(r.json().csrfToken);
+    const me = await t.inject({ method: 'GET', url: '/api/auth/me', cookies: { dq_session: session.value } });
+    expect(me.json().user.username).toBe('citizen_zhang');
+    expect(me.json().user.idNumberMasked).toMatch(/^370\*+\d{3}[\dX]$/);
+  });
+
+  it('answers a wrong password and an unknown user the same way', async () => {
+    const a = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'citizen_zhang', password: 'wrong-password' } });
+    const b = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody_here', password: 'wrong-password' } });
+    expect(a.statusCode).toBe(401);
+    expect(b.statusCode).toBe(401);
+    expect(a.json().detail).toBe(b.json().detail);
+  });
+
+  it('locks an account after repeated failures, even against the right password, until unlocked', async () => {
+    const u = await makeStaff('lockme', 'GAJ', ['dept_officer']);
+    for (let i = 0; i < t.config.loginMaxFailures; i++) {
+      const r = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'lockme', password: 'wrong-password' } });
+      expect(r.statusCode).toBe(401);
+    }
+    const locked = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'lockme', password: DEMO_PASSWORD } });
+    expect(locked.statusCode).toBe(423);
+    expect((await admin.get(`/api/users/${u.id}`)).json().locked).toBe(true);
+    expect((await admin.patch(`/api/users/${u.id}`, { unlock: true })).statusCode).toBe(200);
+    await expect(t.login('lockme')).resolves.toBeTruthy();
+    const trail = await admin.get(`/api/audit?action=auth.lockout&entityId=${u.id}`);
+    expect(trail.json().items).toHaveLength(1);
+  });
+
+  it('rate-limits sign-in attempts per address and account', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const r = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'rate_limit_probe', password: 'x' } });
+      statuses.push(r.statusCode);
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+  });
+
+  it('logout ends the session', async () => {
+    const c = await t.login('gaj_officer');
+    expect((await c.post('/api/auth/logout')).statusCode).toBe(204);
+    expect((await c.get('/api/orgs')).statusCode).toBe(401);
+  });
+
+  it('remembers the language per account', async () => {
+    const c = await t.login('shinan_officer');
+    expect((await c.patch('/api/auth/me', { locale: 'en' })).statusCode).toBe(200);
+    const again = await t.login('shinan_officer');
+    expect((await again.get('/api/auth/me')).json().user.locale).toBe('en');
+    expect((await c.patch('/api/auth/me', { locale: 'fr' })).statusCode).toBe(400);
+  });
+});
+
+describe('second factor (TOTP)', () => {
+  it('enrols, then demands a fresh code at every sign-in and refuses a reused one', async () => {
+    await makeStaff('totp_user', 'DSJ', ['dept_officer']);
+    const c = await t.login('totp_user');
+    const setup = (await c.post('/api/auth/totp/setup')).json();
+    expect(setup.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
+    expect((await c.post('/api/auth/totp/confirm', { code: '000000' })).statusCode).toBe(400);
+    expect((await c.post('/api/auth/totp/confirm', { code: totp(setup.secret) })).statusCode).toBe(204);
+
+    const r = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'totp_user', password: DEMO_PASSWORD } });
+    expect(r.json().mfaRequired).toBe(true);
+    const session = r.cookies.find((x) => x.name === 'dq_session')!.value;
+    const csrf = r.json().csrfToken;
+    const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
+      t.inject({ method, url, cookies: { dq_session: session }, headers: { 'x-csrf-token': csrf }, ...(payload ? { payload } : {}) });
+    expect((await call('GET', '/api/orgs')).statusCode).toBe(401);
+    expect((await call('GET', '/api/auth/me')).json().mfaPending).toBe(true);
+    // The code used at enrolment is spent: the same time step cannot be replayed.
+    expect((await call('POST', '/api/auth/totp/verify', { code: totp(setup.secret) })).statusCode).toBe(400);
+    expect((await call('POST', '/api/auth/totp/verify', { code: totp(setup.secret, Date.now() + 30_000) })).statusCode).toBe(204);
+    expect((await call('GET', '/api/orgs')).statusCode).toBe(200);
+  });
+
+  it('in production mode, administrators must enrol before they get a full session', async () => {
+    const p = await testApp({}, { requireAdminTotp: true });
+    try {
+      const r = await p.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: DEMO_PASSWORD } });
+      expect(r.json().mfaRequired).toBe(true);
+      const cookies = { dq_session: r.cookies.find((x) => x.name === 'dq_session')!.value };
+      const headers = { 'x-csrf-token': r.json().csrfToken };
+      expect((await p.inject({ method: 'GET', url: '/api/users', cookies })).statusCode).toBe(401);
+      const setup = (await p.inject({ method: 'POST', url: '/api/auth/totp/setup', cookies, headers })).json();
+      expect((await p.inject({ method: 'POST', url: '/api/auth/totp/confirm', cookies, headers, payload: { code: totp(setup.secret) } })).statusCode).toBe(204);
+      expect((await p.inject({ method: 'GET', url: '/api/users', cookies })).statusCode).toBe(200);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('API keys', () => {
+  it('shows the key once, stores only its hash, records last use, and stops at revocation', async () => {
+    const me = (await admin.get('/api/auth/me')).json();
+    const created = await admin.post('/api/api-keys', { name: 'registry sync', userId: me.user.id, scopes: ['org.read', 'user.read'] });
+    expect(created.statusCode).toBe(201);
+    const { key, id } = created.json();
+    expect(key).toMatch(/^dqk_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}$/);
+    const secret = key.split('_').slice(2).join('_');
+    const stored = await rows<Record<string, unknown>>(db(), sql`select * from api_keys where id = ${id}`);
+    expect(JSON.stringify(stored)).not.toContain(secret);
+    const listed = (await admin.get('/api/api-keys')).json().items.find((k: { id: string }) => k.id === id);
+    expect(listed.lastUsedAt).toBeNull();
+    expect(JSON.stringify(listed)).not.toContain(secret);
+
+    const use = await t.inject({ method: 'GET', url: '/api/users?limit=1', headers: { authorization: `Bearer ${key}` } });
+    expect(use.statusCode).toBe(200);
+    // Machine clients are not browsers: no CSRF header needed, but scopes still bind.
+    const write = await t.inject({ method: 'POST', url: '/api/orgs', headers: { authorization: `Bearer ${key}` }, payload: { code: 'K1', kind: 'department', name: 'x' } });
+    expect(write.statusCode).toBe(403);
+    expect((await admin.get('/api/api-keys')).json().items.find((k: { id: string }) => k.id === id).lastUsedAt).not.toBeNull();
+
+    expect((await admin.delete(`/api/api-keys/${id}`)).statusCode).toBe(204);
+    expect((await t.inject({ method: 'GET', url: '/api/users?limit=1', headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(401);
+    const forged = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
+    expect((await t.inject({ method: 'GET', url: '/api/users?limit=1', headers: { authorization: `Bearer ${forged}` } })).statusCode).toBe(401);
+  });
+});
+
+describe('accounts and secrets at rest', () => {
+  it('hashes passwords with argon2id and encrypts ID numbers', async () => {
+    const id = makeCitizenId('370212', '1992-02-29', 457);
+    const r = await admin.post('/api/users', { username: 'citizen_li', displayName: '李示例', kind: 'citizen', password: 'Another#Pass1', idNumber: id, roles: ['citizen'] });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().idNumberMasked).toBe(id.slice(0, 3) + '*'.repeat(11) + id.slice(-4));
+    const [row] = await rows<Record<string, string>>(db(), sql`select * from users where username = 'citizen_li'`);
+    expect(row.password_hash).toMatch(/^\$argon2id\$/);
+    expect(JSON.stringify(row)).not.toContain(id);
+    const dup = await admin.post('/api/users', { username: 'citizen_li2', displayName: 'x', kind: 'citizen', password: 'Another#Pass1', idNumber: id, roles: ['citizen'] });
+    expect(dup.statusCode).toBe(409);
+  });
+
+  it('rejects invalid ID numbers, weak passwords and unknown roles, naming the field', async () => {
+    const bad = await admin.post('/api/users', { username: 'citizen_bad', displayName: 'x', kind: 'citizen', password: 'short', idNumber: '110105194912310021', roles: ['nope'] });
+    expect(bad.statusCode).toBe(400);
+    const paths = bad.json().errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['/password', '/idNumber']));
+    expect((await admin.get('/api/users?q=citizen_bad')).json().total).toBe(0);
+  });
+});
+
+describe('scoped administration', () => {
+  it('a department officer sees only their department and its sub-units', async () => {
+    const c = await t.login('gaj_officer');
+    const gaj = await orgByCode('GAJ');
+    const orgs = (await c.get('/api/orgs?limit=200')).json();
+    expect(orgs.total).toBe(3); // 市公安局 and its two sub-units
+    for (const o of orgs.items) expect(o.path.startsWith(gaj.path)).toBe(true);
+    const shinan = await orgByCode('370202');
+    expect((await c.get(`/api/orgs/${shinan.id}`)).statusCode).toBe(404);
+    const users = (await c.get('/api/users?limit=200')).json();
+    expect(users.items.length).toBeGreaterThan(0);
+    for (const u of users.items) expect([gaj.name, '户政管理处', '出入境管理局']).toContain(u.orgName);
+    expect((await c.post('/api/orgs', { code: 'GAJ-NEW', kind: 'subunit', name: 'x', parentId: gaj.id })).statusCode).toBe(403);
+  });
+
+  it('a district officer sees their district: its offices and enterprises, not other districts', async () => {
+    const c = await t.login('shinan_officer');
+    const items = (await c.get('/api/orgs?limit=200')).json().items as { code: string; kind: string; divisionCode: string }[];
+    expect(items.map((o) => o.code)).toContain('370202');
+    expect(items.map((o) => o.code)).toContain('370202-DSJ');
+    expect(items.some((o) => o.kind === 'enterprise')).toBe(true);
+    expect(items.every((o) => o.divisionCode === '370202')).toBe(true);
+  });
+
+  it('a department administrator manages accounts inside their subtree only, and cannot grant city-wide roles', async () => {
+    await makeStaff('gaj_admin', 'GAJ', ['dept_admin']);
+    const c = await t.login('gaj_admin');
+    const hz = await orgByCode('GAJ-HZ');
+    const dsj = await orgByCode('DSJ');
+    const inside = await c.post('/api/users', { username: 'hz_clerk', displayName: '户政示例', kind: 'staff', password: DEMO_PASSWORD, orgId: hz.id, roles: ['dept_officer'] });
+    expect(inside.statusCode, inside.body).toBe(201);
+    const outside = await c.post('/api/users', { username: 'dsj_clerk', displayName: 'x', kind: 'staff', password: DEMO_PASSWORD, orgId: dsj.id, roles: ['dept_officer'] });
+    expect(outside.statusCode).toBe(403);
+    const escalate = await c.put(`/api/users/${inside.json().id}/roles`, { roles: ['admin'] });
+    expect(escalate.statusCode).toBe(403);
+    const adminUser = (await admin.get('/api/users?q=admin&limit=5')).json().items.find((u: { username: string }) => u.username === 'admin');
+    expect((await c.patch(`/api/users/${adminUser.id}`, { status: 'disabled' })).statusCode).toBe(404);
+    const sub = await c.post('/api/orgs', { code: 'GAJ-JJ', kind: 'subunit', name: '交通警察支队', parentId: (await orgByCode('GAJ')).id });
+    expect(sub.statusCode).toBe(201);
+  });
+
+  it('disabling an account ends its sessions', async () => {
+    const u = await makeStaff('leaver', 'DSJ', ['dept_officer']);
+    const c = await t.login('leaver');
+    expect((await c.get('/api/orgs')).statusCode).toBe(200);
+    expect((await admin.patch(`/api/users/${u.id}`, { status: 'disabled' })).statusCode).toBe(200);
+    expect((await c.get('/api/orgs')).statusCode).toBe(401);
+    const again = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'leaver', password: DEMO_PASSWORD } });
+    expect(again.statusCode).toBe(403);
+  });
+
+  it('custom roles: created with known permissions only; built-in roles keep theirs', async () => {
+    const ok = await admin.post('/api/roles', { code: 'org_viewer', nameZh: '机构查看', nameEn: 'Org viewer', scope: 'city', permissions: ['org.read'] });
+    expect(ok.statusCode).toBe(201);
+    const bad = await admin.post('/api/roles', { code: 'weird', nameZh: 'x', nameEn: 'x', scope: 'city', permissions: ['launch.missiles'] });
+    expect(bad.statusCode).toBe(400);
+    expect((await admin.patch('/api/roles/admin', { permissions: [] })).statusCode).toBe(409);
+  });
+});
