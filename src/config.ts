@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   DQ_LOCKOUT_MINUTES: z.coerce.number().positive().default(15),
   DQ_BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
   DQ_REQUIRE_ADMIN_TOTP: bool.optional(),
+  DQ_SELF_REGISTRATION: bool.optional(),
 });
 
 export type Config = {
@@ -48,6 +49,8 @@ export type Config = {
   lockoutMinutes: number;
   bodyLimit: number;
   requireAdminTotp: boolean;
+  /** Citizens may open their own accounts (always outside production; opt-in in production). */
+  allowSelfRegistration: boolean;
 };
 
 export class ConfigError extends Error {
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     lockoutMinutes: e.DQ_LOCKOUT_MINUTES,
     bodyLimit: e.DQ_BODY_LIMIT,
     requireAdminTotp: e.DQ_REQUIRE_ADMIN_TOTP ?? production,
+    allowSelfRegistration: e.DQ_SELF_REGISTRATION ?? !production,
   };
   return { ...cfg, ...overrides };
 }

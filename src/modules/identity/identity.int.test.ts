@@ -240,3 +240,19 @@ describe('scoped administration', () => {
     expect((await admin.patch('/api/roles/admin', { permissions: [] })).statusCode).toBe(409);
   });
 });
+
+describe('citizen self-registration', () => {
+  it('opens a citizen account after checking the ID number, and signs in', async () => {
+    const idNumber = makeCitizenId('370203', '1979-11-02', 318);
+    const r = await t.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'wang_reg', password: 'Wang#2026pass', displayName: '王示例', idNumber } });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().user.roles).toEqual(['citizen']);
+    expect(r.json().user.idNumberMasked).toBe(idNumber.slice(0, 3) + '*'.repeat(11) + idNumber.slice(-4));
+    expect(r.cookies.some((c) => c.name === 'dq_session')).toBe(true);
+    const bad = await t.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'wang_bad', password: 'Wang#2026pass', displayName: 'x', idNumber: idNumber.slice(0, 17) + (idNumber.endsWith('1') ? '2' : '1') } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].path).toBe('/idNumber');
+    const twice = await t.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'wang_again', password: 'Wang#2026pass', displayName: 'x', idNumber } });
+    expect(twice.statusCode).toBe(409);
+  });
+});

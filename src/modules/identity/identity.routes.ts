@@ -102,6 +102,30 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
     },
   );
 
+  app.post<{ Body: { username: string; password: string; displayName: string; idNumber: string; phone?: string } }>(
+    '/api/auth/register',
+    {
+      config: { auth: 'public', rateLimit: { max: 5, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'A citizen opens an account with their ID number (GB 11643 check digit verified) and signs in',
+        body: {
+          type: 'object',
+          required: ['username', 'password', 'displayName', 'idNumber'],
+          properties: { username: str(3, 64), password: str(1, 256), displayName: str(1, 100), idNumber: str(18, 18), phone: str(11, 11) },
+        },
+      },
+    },
+    async (req, reply) => {
+      if (config.production && !config.allowSelfRegistration) throw errors.forbidden('self-registration is disabled on this installation');
+      const actor = withRequest(systemActor('self-registration'), req);
+      await auth.createUser(actor, { ...req.body, kind: 'citizen', roles: ['citizen'] });
+      const r = await auth.login(actor, req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] });
+      setSessionCookies(reply, r.token, r.csrfToken, r.expiresAt);
+      return reply.code(201).send({ user: r.user, mfaRequired: r.mfaRequired, csrfToken: r.csrfToken });
+    },
+  );
+
   app.post('/api/auth/logout', { config: { auth: 'partial' }, schema: { tags: ['auth'], summary: 'End the session' } }, async (req, reply) => {
     if (req.session) await auth.logout(await partialActor(req, auth), req.session.token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

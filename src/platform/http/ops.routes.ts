@@ -22,6 +22,9 @@ export async function opsRoutes(app: FastifyInstance, deps: { db: Db; metrics: c
     return { status: 'ready', database: 'up' };
   });
 
+  // The OpenAPI document at the address the contract names (Swagger UI also serves it under /api/docs).
+  app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
   app.get('/metrics', { config: { auth: 'public' }, schema: { tags: ['ops'], summary: 'Prometheus metrics', hide: false } }, async (_req, reply) => {
     reply.type(deps.metrics.contentType);
     return deps.metrics.metrics();
