@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, testApp, type TestApp } from '../../test/app';
+import { concreteUrl } from '../../test/routes';
 import type { RegisteredRoute } from './server';
 
 let t: TestApp;
@@ -10,13 +11,7 @@ let admin: Client;
 
 const HOSTILE = `'); DROP TABLE users; -- <script>alert(1)</script> %_\\ 𝔘 \u202e`;
 
-const concrete = (url: string) =>
-  url
-    .replace(/:id\b/g, '00000000-0000-4000-8000-000000000000')
-    .replace(/:clientId\b/g, 'no-such-client')
-    .replace(/:code\b/g, 'no_such_role')
-    .replace(/:[A-Za-z]+/g, 'x')
-    .replace(/\*/g, 'x');
+const concrete = concreteUrl;
 
 type Schema = { type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; enum?: unknown[]; items?: Schema; minItems?: number; maxLength?: number; minLength?: number; minimum?: number; format?: string; pattern?: string };
 

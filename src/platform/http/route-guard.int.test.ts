@@ -2,18 +2,13 @@
 // without the route's permission gets 403 — for sessions and for narrowly scoped API keys alike.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, testApp, type TestApp } from '../../test/app';
+import { concreteUrl } from '../../test/routes';
 
 let t: TestApp;
 let citizen: Client;
 let admin: Client;
 
-const concrete = (url: string) =>
-  url
-    .replace(/:id\b/g, '00000000-0000-4000-8000-000000000000')
-    .replace(/:clientId\b/g, 'no-such-client')
-    .replace(/:code\b/g, 'no_such_role')
-    .replace(/:[A-Za-z]+/g, 'x')
-    .replace(/\*/g, 'x');
+const concrete = concreteUrl;
 
 beforeAll(async () => {
   t = await testApp();
