@@ -6,7 +6,8 @@ import pino, { type Logger } from 'pino';
 import type client from 'prom-client';
 import type { Config } from './config';
 import { overviewRoutes } from './flows/overview';
-import { IdentityService, identityRoutes } from './modules/identity';
+import { IdentityService, identityRoutes, oidcRoutes } from './modules/identity';
+import { ensureOidcSchedules, registerOidcJobs } from './modules/identity/oidc';
 import { seedDemoAccounts, seedRoles, DEMO_PASSWORD, type DemoAccount } from './modules/identity/identity.seed';
 import { OrgService, orgRoutes } from './modules/org';
 import { loadCityFile, seedDemoEnterprises, seedReferenceOrgs } from './modules/org/org.seed';
@@ -88,12 +89,14 @@ function registerPlatformJobs(s: AppServices) {
     if (!r.ok) ctx.log.error({ brokenAt: r.brokenAt }, 'AUDIT CHAIN BROKEN');
     return r;
   });
+  registerOidcJobs(s.queue, s.database.db);
 }
 
 export async function ensureSchedules(s: AppServices) {
   await s.queue.schedule('sessions.purge.hourly', 'sessions.purge', 3600);
   await s.queue.schedule('jobs.purge.daily', 'jobs.purge', 86400, { days: 14 });
   await s.queue.schedule('audit.verify.daily', 'audit.verify', 86400);
+  await ensureOidcSchedules(s.queue);
 }
 
 export interface SeedResult {
@@ -122,6 +125,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   const { app, routes, metrics } = await createHttpServer({ config, log, auth });
   await opsRoutes(app, { db, metrics, ready: () => ready });
   await identityRoutes(app, { config, db, auth, identity, orgs });
+  await oidcRoutes(app, { config, db, auth, orgs, log });
   await orgRoutes(app, { orgs });
   await auditRoutes(app, { db, visibleOrgIds: (a, p) => orgs.visibleIds(a, p) });
   await jobsRoutes(app, { db, queue });

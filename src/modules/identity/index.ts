@@ -2,3 +2,4 @@
 // and the OpenID Connect provider for other platforms.
 export { IdentityService } from './identity.service';
 export { identityRoutes } from './identity.routes';
+export { oidcRoutes } from './oidc';

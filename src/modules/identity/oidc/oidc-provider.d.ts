@@ -96,6 +96,7 @@ declare module 'oidc-provider' {
     grantId?: string;
     returnTo: string;
     lastSubmission?: InteractionResults;
+    result?: InteractionResults;
   }
 
   export interface InteractionResults {
@@ -103,6 +104,8 @@ declare module 'oidc-provider' {
     consent?: { grantId?: string };
     error?: string;
     error_description?: string;
+    /** Ours: the session (token hash) whose second factor this interaction is waiting for. */
+    pendingMfa?: string;
     [key: string]: unknown;
   }
 
@@ -130,9 +133,21 @@ declare module 'oidc-provider' {
     interactionResult(req: IncomingMessage, res: ServerResponse, result: InteractionResults, opts?: { mergeWithLastSubmission?: boolean }): Promise<string>;
     interactionFinished(req: IncomingMessage, res: ServerResponse, result: InteractionResults, opts?: { mergeWithLastSubmission?: boolean }): Promise<void>;
     urlFor(name: string, opts?: Record<string, unknown>): string;
+    /** Koa middleware, run around the provider's own (oidc-provider re-orders it before its router). */
+    use(fn: (ctx: never, next: () => Promise<void>) => Promise<void>): this;
     readonly Client: { find(id: string): Promise<Client | undefined> };
     readonly Grant: typeof Grant;
   }
+
+  export class Check {
+    constructor(reason: string, description: string, error: string, check: (ctx: KoaContextWithOIDC) => boolean | Promise<boolean>);
+  }
+  export interface PromptPolicy {
+    name: string;
+    checks: Check[];
+  }
+  export type Policy = PromptPolicy[] & { get(name: string): PromptPolicy | undefined };
+  export const interactionPolicy: { base(): Policy; Check: typeof Check };
 
   export const errors: Record<string, new (...args: unknown[]) => Error>;
   export default Provider;

@@ -1,11 +1,13 @@
 // The OpenID Connect provider (oidc-provider 9.x) configured for Digital Qingdao: authorization code
 // flow with PKCE, accounts from AuthService, storage in PostgreSQL, our own interaction pages.
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
-import Provider, { type Account, type Configuration, type Grant, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { interactionPolicy, type Account, type Configuration, type Grant, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { Config } from '../../../config';
+import { systemActor } from '../../../platform/auth/actor';
 import type { AuthService } from '../../../platform/auth/auth.service';
 import type { Db } from '../../../platform/db/client';
+import { CSRF_COOKIE, SESSION_COOKIE } from '../../../platform/http/server';
 import type { OrgService } from '../../org';
 import { oidcPayloads } from '../identity.schema';
 import { adapterFactory } from './oidc.adapter';
@@ -34,6 +36,11 @@ export interface ProviderDeps {
   signingKeys: SigningJwk[];
   /** Issuer identifier; the public URL of the platform (discovery at <issuer>/.well-known/openid-configuration). */
   issuer: string;
+}
+
+interface KoaCookies {
+  get(name: string, opts?: { signed?: boolean }): string | undefined;
+  set(name: string, value: string | null, opts?: Record<string, unknown>): void;
 }
 
 type Ctx = KoaContextWithOIDC & { oidc: KoaContextWithOIDC['oidc'] & { account?: Account; client: NonNullable<KoaContextWithOIDC['oidc']['client']> } };
@@ -83,6 +90,16 @@ export function createOidcProvider(deps: ProviderDeps): Provider {
     return row ? provider.Grant.find(row.id) : undefined;
   }
 
+  // The standard login and consent prompts, plus one: a provider session whose account has since been
+  // disabled or removed must sign in again (oidc-provider would otherwise carry on without an account).
+  const policy = interactionPolicy.base();
+  policy.get('login')!.checks.push(
+    new interactionPolicy.Check('account_unavailable', 'the signed-in account is no longer available', 'login_required', (ctx) => {
+      const oidc = ctx.oidc as Ctx['oidc'];
+      return !!oidc.session?.accountId && !oidc.account;
+    }),
+  );
+
   const configuration: Configuration = {
     adapter: adapterFactory(db, deps.clients),
     clients: [],
@@ -105,7 +122,7 @@ export function createOidcProvider(deps: ProviderDeps): Provider {
     pkce: { required: (_ctx: unknown, client: { clientAuthMethod: string }) => client.clientAuthMethod === 'none' },
     findAccount,
     loadExistingGrant,
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PATH}/${interaction.uid}` },
+    interactions: { policy, url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PATH}/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
       userinfo: { enabled: true },
@@ -168,6 +185,21 @@ export function createOidcProvider(deps: ProviderDeps): Provider {
   // Behind the production reverse proxy the client's scheme arrives in X-Forwarded-Proto; without
   // trusting it, the provider would refuse to set its secure cookies (Fastify trusts it likewise).
   provider.proxy = config.production;
+
+  // "Sign out" at the provider signs the browser out of Digital Qingdao altogether: the portal
+  // session whose cookie came along ends too (audited by AuthService), so the next sign-in asks again.
+  provider.use(async (ctx: Ctx & { cookies: KoaCookies }, next: () => Promise<void>) => {
+    await next();
+    if (ctx.oidc?.route !== 'end_session_confirm' || ctx.status !== 303 || !ctx.oidc.params?.logout) return;
+    const token = ctx.cookies.get(SESSION_COOKIE, { signed: false });
+    if (!token) return;
+    const s = await auth.resolveSession(token);
+    if (s) {
+      const actor = (await auth.loadActor(s.userId, 'oidc')) ?? systemActor('oidc');
+      await auth.logout({ ...actor, ip: ctx.ip }, token);
+    }
+    for (const name of [SESSION_COOKIE, CSRF_COOKIE]) ctx.cookies.set(name, null, { signed: false, path: '/', overwrite: true });
+  });
 
   provider.on('server_error', (_ctx: unknown, err: Error) => log.error({ err }, 'oidc provider error'));
   for (const ev of ['authorization.error', 'grant.error', 'userinfo.error', 'introspection.error', 'revocation.error', 'end_session.error', 'backchannel.error']) {

@@ -124,7 +124,8 @@ const CSS = `
 :root{--brand:#1677ff;--brand-dark:#0b5ad9;--soft:#e8f1ff;--text:#1f2937;--muted:#6b7280;--line:#e5e7eb;--danger:#dc2626;--bg:#eef3fa}
 *{box-sizing:border-box}
 html,body{margin:0;padding:0}
-body{min-height:100vh;background:linear-gradient(180deg,#dbe8ff 0,var(--bg) 260px);color:var(--text);font:15px/1.55 -apple-system,BlinkMacSystemFont,'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Noto Sans SC','Helvetica Neue',Arial,sans-serif;-webkit-font-smoothing:antialiased;display:flex;flex-direction:column;align-items:center;padding:32px 16px}
+body{min-height:100vh;background:linear-gradient(180deg,#dbe8ff 0,var(--bg) 260px);color:var(--text);font:15px/1.55 -apple-system,BlinkMacSystemFont,'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Noto Sans SC','Helvetica Neue',Arial,sans-serif;-webkit-font-smoothing:antialiased;display:flex;flex-direction:column;align-items:center;padding:max(32px,8vh) 16px 32px}
+html[lang=en] body{font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,'Helvetica Neue',Arial,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif}
 .card{width:100%;max-width:420px;background:#fff;border-radius:16px;box-shadow:0 10px 30px rgba(22,119,255,.10),0 1px 3px rgba(15,23,42,.06);padding:28px 28px 24px}
 .top{display:flex;align-items:center;gap:12px;margin-bottom:22px}
 .logo{width:42px;height:42px;border-radius:12px;background:linear-gradient(135deg,#1677ff,#36a3ff);color:#fff;font-weight:700;font-size:20px;display:flex;align-items:center;justify-content:center;flex:none}
@@ -133,7 +134,7 @@ body{min-height:100vh;background:linear-gradient(180deg,#dbe8ff 0,var(--bg) 260p
 .lang{margin-left:auto;font-size:13px;color:var(--brand);text-decoration:none;border:1px solid #cfe0ff;border-radius:999px;padding:3px 12px}
 .lang:hover{background:var(--soft)}
 h1{font-size:21px;margin:0 0 6px;font-weight:600}
-.lead{color:var(--muted);margin:0 0 18px}
+.lead{color:var(--muted);margin:0 0 18px;text-wrap:pretty}
 .lead b{color:var(--text);font-weight:600}
 label{display:block;font-size:13.5px;font-weight:500;margin:14px 0 6px}
 input[type=text],input[type=password]{width:100%;height:46px;border:1px solid #d0d7e2;border-radius:10px;padding:0 14px;font-size:16px;background:#fbfcfe;color:var(--text);outline:none;transition:border-color .15s,box-shadow .15s}
@@ -153,7 +154,8 @@ button{height:46px;border-radius:10px;font-size:16px;font-weight:500;cursor:poin
 ul.scopes{list-style:none;margin:0;padding:0;border:1px solid var(--line);border-radius:12px}
 ul.scopes li{padding:12px 14px;display:flex;gap:12px;align-items:flex-start}
 ul.scopes li+li{border-top:1px solid var(--line)}
-.tick{width:20px;height:20px;border-radius:50%;background:var(--brand);color:#fff;font-size:12px;display:flex;align-items:center;justify-content:center;flex:none;margin-top:2px}
+.tick{width:20px;height:20px;border-radius:50%;background:var(--brand);display:flex;align-items:center;justify-content:center;flex:none;margin-top:2px}
+.tick::after{content:'';width:5px;height:9px;border:solid #fff;border-width:0 2px 2px 0;transform:translateY(-1px) rotate(45deg)}
 ul.scopes b{display:block;font-weight:600;font-size:14.5px}
 ul.scopes span{color:var(--muted);font-size:13.5px}
 .meta{font-size:13px;color:var(--muted);margin:14px 0 0;word-break:break-all}
@@ -198,8 +200,8 @@ export function otherLangHref(v: InteractionView): string {
   return `${v.base}?lang=${T[v.lang].otherLang}`;
 }
 
-function cancelForm(v: InteractionView, label: string): string {
-  return `<form method="post" action="${esc(v.base)}/abort">${hidden('lang', v.lang)}<button class="secondary" type="submit">${esc(label)}</button></form>`;
+function cancelForm(v: InteractionView, label: string, testId: string): string {
+  return `<form method="post" action="${esc(v.base)}/abort">${hidden('lang', v.lang)}<button class="secondary" type="submit" data-testid="${testId}">${esc(label)}</button></form>`;
 }
 
 export function loginPage(v: InteractionView, opts: { error?: ErrorKey; username?: string; forced?: boolean } = {}): string {
@@ -217,8 +219,8 @@ ${hidden('lang', v.lang)}
 <input type="password" id="password" name="password" placeholder="${esc(t.passwordPh)}" autocomplete="current-password" required maxlength="256"${opts.username ? ' autofocus' : ''}>
 </form>
 <div class="actions">
-<button class="primary" type="submit" form="login">${esc(t.signIn)}</button>
-${cancelForm(v, t.cancel)}
+<button class="primary" type="submit" form="login" data-testid="login-submit">${esc(t.signIn)}</button>
+${cancelForm(v, t.cancel, 'interaction-cancel')}
 </div>`;
   return page(v.lang, t.loginTitle, body, otherLangHref(v));
 }
@@ -235,8 +237,8 @@ ${hidden('lang', v.lang)}
 <input type="text" class="code" id="code" name="code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" autocomplete="one-time-code" required autofocus>
 </form>
 <div class="actions">
-<button class="primary" type="submit" form="totp">${esc(t.verify)}</button>
-${cancelForm(v, t.cancel)}
+<button class="primary" type="submit" form="totp" data-testid="totp-submit">${esc(t.verify)}</button>
+${cancelForm(v, t.cancel, 'interaction-cancel')}
 </div>`;
   return page(v.lang, t.totpTitle, body);
 }
@@ -246,7 +248,7 @@ export function consentPage(v: InteractionView, opts: { displayName: string; use
   const items = opts.scopes
     .map((s) => {
       const [title, text] = t.scope[s] ?? [s, ''];
-      return `<li><span class="tick" aria-hidden="true">✓</span><div><b>${esc(title)}</b><span>${esc(text)}</span></div></li>`;
+      return `<li><span class="tick" aria-hidden="true"></span><div><b>${esc(title)}</b><span>${esc(text)}</span></div></li>`;
     })
     .join('\n');
   const body = `
@@ -259,8 +261,8 @@ ${items}
 ${opts.redirectHost ? `<p class="meta">${esc(t.returnTo)} <b>${esc(opts.redirectHost)}</b></p>` : ''}
 <form method="post" action="${esc(v.base)}/confirm" id="confirm">${hidden('lang', v.lang)}</form>
 <div class="actions">
-<button class="primary" type="submit" form="confirm">${esc(t.allow)}</button>
-${cancelForm(v, t.deny)}
+<button class="primary" type="submit" form="confirm" data-testid="consent-allow">${esc(t.allow)}</button>
+${cancelForm(v, t.deny, 'consent-deny')}
 </div>
 <p class="small">${esc(t.consentNote)}</p>`;
   return page(v.lang, t.consentTitle, body, otherLangHref(v));
