@@ -50,12 +50,18 @@ fs.rmSync(vitestJson, { force: true });
 if (!only.length || only.includes('unit')) {
   const ok = run('unit', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
   const report = readJson(vitestJson);
-  if (report) {
+  if (report && report.numTotalTests === 0) {
+    console.error('unit: vitest ran no test — counted as a failure');
+    failed++;
+  } else if (report) {
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     skipped += report.numPendingTests + (report.numTodoTests ?? 0);
     if (!ok && report.numFailedTests === 0) failed++; // a suite that failed to load
-  } else if (!ok) failed++;
+  } else {
+    console.error('unit: vitest wrote no report — counted as a failure');
+    failed++;
+  }
 }
 
 if (!only.length || only.includes('e2e') || only.includes('build')) {
@@ -67,7 +73,10 @@ fs.rmSync(pwJson, { force: true });
 if (!only.length || only.includes('e2e')) {
   const ok = run('e2e', bin('playwright'), ['test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
   const report = readJson(pwJson);
-  if (report?.stats) {
+  if (report?.stats && report.stats.expected + report.stats.unexpected === 0) {
+    console.error('e2e: playwright ran no test — counted as a failure');
+    failed++;
+  } else if (report?.stats) {
     passed += report.stats.expected;
     failed += report.stats.unexpected + (report.stats.flaky ?? 0);
     skipped += report.stats.skipped;

@@ -1,6 +1,6 @@
 // vitest globalSetup for the embedded-database project: build the PGlite template once per run.
-import { buildPgliteTemplate } from './template';
+import { buildPgliteTemplate, guardAgainstSilentHang } from './template';
 
 export default async function setup() {
-  await buildPgliteTemplate();
+  await guardAgainstSilentHang('building the PGlite test template', buildPgliteTemplate());
 }

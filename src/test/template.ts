@@ -52,3 +52,20 @@ export async function buildPostgresTemplate(url: string): Promise<void> {
   await seed(services, { demo: true });
   await database.close();
 }
+
+/**
+ * PGlite runs in-process: a query awaited on the database while one of its own transactions holds
+ * the only connection never resolves, the event loop empties, and Node exits 0 as if all went well.
+ * Keep the loop alive and turn such a hang into a loud failure.
+ */
+export async function guardAgainstSilentHang<T>(what: string, work: Promise<T>, ms = 300_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s (a deadlock on the embedded database?)`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -21,6 +21,7 @@ const userSchema = {
     kind: { type: 'string' },
     orgId: { type: ['string', 'null'] },
     orgName: { type: ['string', 'null'] },
+    orgNameEn: { type: ['string', 'null'] },
     idNumberMasked: { type: ['string', 'null'] },
     phoneMasked: { type: ['string', 'null'] },
     locale: { type: 'string' },

@@ -32,7 +32,7 @@ export class IdentityService {
   async listUsers(
     actor: Actor,
     f: { q?: string; kind?: string; orgId?: string; role?: string; limit: number; offset: number },
-  ): Promise<Page<PublicUser & { orgName: string | null }>> {
+  ): Promise<Page<PublicUser & { orgName: string | null; orgNameEn: string | null }>> {
     requirePermission(actor, P.userRead);
     const conds: SQL[] = [];
     const visible = await this.orgs.visibleIds(actor, P.userRead);
@@ -57,6 +57,7 @@ export class IdentityService {
           ra.filter((a) => a.userId === r.id).map((a) => a.roleCode),
         ),
         orgName: r.orgId ? (orgMap.get(r.orgId)?.name ?? null) : null,
+        orgNameEn: r.orgId ? (orgMap.get(r.orgId)?.nameEn ?? null) : null,
       })),
       total: n,
       limit: f.limit,

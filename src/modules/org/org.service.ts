@@ -241,15 +241,15 @@ export class OrgService implements OrgResolver {
   }
 
   /** Organisations (of any kind) inside each district, for the big screen. */
-  async countsByDistrict(): Promise<{ code: string; name: string; count: number }[]> {
+  async countsByDistrict(): Promise<{ code: string; name: string; nameEn: string | null; count: number }[]> {
     const districts = await this.db.select().from(organisations).where(eq(organisations.kind, 'district')).orderBy(asc(organisations.code));
-    const out: { code: string; name: string; count: number }[] = [];
+    const out: { code: string; name: string; nameEn: string | null; count: number }[] = [];
     for (const d of districts) {
       const [{ n }] = await this.db
         .select({ n: sql<number>`count(*)::int` })
         .from(organisations)
         .where(sql`${organisations.path} like ${likeEscape(d.path) + '%'} and ${organisations.id} <> ${d.id}::uuid`);
-      out.push({ code: d.code, name: d.name, count: n });
+      out.push({ code: d.code, name: d.name, nameEn: d.nameEn, count: n });
     }
     return out;
   }

@@ -40,6 +40,9 @@ export const P = {
   statsRead: definePermission('stats.read', '查看运行统计', 'View platform statistics'),
 } as const;
 
+/** Permissions modules define that built-in roles carry (plain strings: the platform does not import modules). */
+const SVC_ITEM_MANAGE = ['svc.item.read', 'svc.item.write', 'svc.item.publish'];
+
 export type RoleScope = 'city' | 'district' | 'department' | 'self';
 
 export interface RoleDefinition {
@@ -60,28 +63,28 @@ export function builtinRoles(): RoleDefinition[] {
       nameZh: '安全审计员',
       nameEn: 'Auditor',
       scope: 'city',
-      permissions: [P.auditRead, P.auditVerify, P.orgRead, P.userRead, P.roleRead, P.jobsRead, P.statsRead],
+      permissions: [P.auditRead, P.auditVerify, P.orgRead, P.userRead, P.roleRead, P.jobsRead, P.statsRead, 'svc.item.read'],
     },
     {
       code: 'dept_admin',
       nameZh: '部门管理员',
       nameEn: 'Department administrator',
       scope: 'department',
-      permissions: [P.orgRead, P.orgWrite, P.userRead, P.userWrite, P.roleRead, P.auditRead, P.statsRead],
+      permissions: [P.orgRead, P.orgWrite, P.userRead, P.userWrite, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE],
     },
     {
       code: 'dept_officer',
       nameZh: '部门工作人员',
       nameEn: 'Department officer',
       scope: 'department',
-      permissions: [P.orgRead, P.userRead, P.auditRead, P.statsRead],
+      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE],
     },
     {
       code: 'district_officer',
       nameZh: '区（市）工作人员',
       nameEn: 'District officer',
       scope: 'district',
-      permissions: [P.orgRead, P.userRead, P.auditRead, P.statsRead],
+      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE],
     },
     { code: 'operator', nameZh: '大屏值班员', nameEn: 'Operations duty officer', scope: 'city', permissions: [P.statsRead] },
     { code: 'citizen', nameZh: '市民', nameEn: 'Citizen', scope: 'self', permissions: [] },

@@ -57,3 +57,20 @@ describe('operations endpoints', () => {
     expect(r.json().requestId).toBe(r.headers['x-request-id']);
   });
 });
+
+describe('web app routes', () => {
+  it("serves each app's own page at its path, with and without the slash and for deep links", async () => {
+    for (const [app, title] of [['/console', '管理控制台'], ['/screen', '城市运行平台']]) {
+      for (const url of [app, `${app}/`, `${app}/users`]) {
+        const r = await t.inject({ method: 'GET', url });
+        expect([200, 503], url).toContain(r.statusCode);
+        if (r.statusCode === 200) expect(r.body, url).toContain(title);
+        else expect(r.json().type).toMatch(/web-not-built$/);
+      }
+    }
+    const deep = await t.inject({ method: 'GET', url: '/some/portal/page' });
+    expect([200, 503]).toContain(deep.statusCode);
+    expect((await t.inject({ method: 'GET', url: '/assets/../../package.json' })).statusCode).toBe(404);
+    expect((await t.inject({ method: 'GET', url: '/favicon.ico' })).headers['content-type']).toMatch(/svg/);
+  });
+});

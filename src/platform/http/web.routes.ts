@@ -10,6 +10,8 @@ import { sendProblem } from './server';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 
+const FAVICON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/shared/favicon.svg');
+
 const APPS = [
   { prefix: '/console', file: 'console/index.html' },
   { prefix: '/screen', file: 'screen/index.html' },
@@ -37,16 +39,16 @@ export async function webRoutes(app: FastifyInstance, dist = WEB_DIST) {
     return reply.sendFile(path.join('assets', rel));
   });
 
+  // With ignoreTrailingSlash, the prefix route answers both `/console` and `/console/`; the wildcard
+  // answers the app's client-side routes. Assets use absolute /assets/ URLs, so no redirect is needed.
   for (const a of APPS) {
-    app.get(a.prefix, { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.redirect(`${a.prefix}/`));
+    app.get(a.prefix, { config: { auth: 'public' }, schema: { hide: true } }, sendApp(a.file));
     app.get(`${a.prefix}/*`, { config: { auth: 'public' }, schema: { hide: true } }, sendApp(a.file));
   }
   app.get('/', { config: { auth: 'public' }, schema: { hide: true } }, sendApp('portal/index.html'));
-  app.get('/favicon.ico', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
-    const f = path.join(dist, 'favicon.svg');
-    if (fs.existsSync(f)) return reply.type('image/svg+xml').sendFile('favicon.svg');
-    return reply.code(204).send();
-  });
+  app.get('/favicon.ico', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(fs.readFileSync(FAVICON)),
+  );
 
   // Anything else: API paths get a 404 problem; page paths get the portal (its router shows its own 404).
   app.setNotFoundHandler(async (req, reply) => {

@@ -1,0 +1,135 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { Navigate, Route, Routes } from 'react-router';
+import { App as AntApp, Button, ConfigProvider, Result, Spin, theme } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/locale/en_US';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../shared/errors';
+import { useAuthWatch, useLocaleFromAccount, useMe } from '../shared/session';
+import { ConsoleLogin } from './Login';
+import { ConsoleLayout } from './Layout';
+import { NAV } from './nav';
+import { useCan, useLocale } from './hooks';
+
+const Overview = lazy(() => import('./pages/Overview'));
+const Orgs = lazy(() => import('./pages/Orgs'));
+const Users = lazy(() => import('./pages/Users'));
+const Roles = lazy(() => import('./pages/Roles'));
+const ApiKeys = lazy(() => import('./pages/ApiKeys'));
+const OidcClients = lazy(() => import('./pages/OidcClients'));
+const Audit = lazy(() => import('./pages/Audit'));
+const Jobs = lazy(() => import('./pages/Jobs'));
+const Account = lazy(() => import('./pages/Account'));
+
+const PAGES: Record<string, React.ComponentType> = {
+  overview: Overview,
+  orgs: Orgs,
+  users: Users,
+  roles: Roles,
+  apiKeys: ApiKeys,
+  oidc: OidcClients,
+  audit: Audit,
+  jobs: Jobs,
+  account: Account,
+};
+
+function Forbidden() {
+  const { t } = useTranslation();
+  return <Result status="403" title={t('console.c.forbiddenTitle')} subTitle={t('errors.noPermissionPage')} />;
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <Result
+      status="404"
+      title={t('console.c.notFound')}
+      extra={
+        <Button type="primary" href="/console/">
+          {t('console.c.backHome')}
+        </Button>
+      }
+    />
+  );
+}
+
+function Pages() {
+  const can = useCan();
+  return (
+    <ConsoleLayout>
+      <Suspense
+        fallback={
+          <div className="page-loading">
+            <Spin size="large" />
+          </div>
+        }
+      >
+        <Routes>
+          {NAV.map((n) => {
+            const Page = PAGES[n.key];
+            return <Route key={n.key} path={n.path} element={!n.perm || can(n.perm) ? <Page /> : <Forbidden />} />;
+          })}
+          <Route path="/index.html" element={<Navigate to="/" replace />} />
+          <Route path="*" element={<NotFound />} />
+        </Routes>
+      </Suspense>
+    </ConsoleLayout>
+  );
+}
+
+function Gate() {
+  const qc = useQueryClient();
+  const { t } = useTranslation();
+  useAuthWatch(qc);
+  const me = useMe();
+  useLocaleFromAccount(me.data);
+
+  if (me.isPending) return <Spin size="large" className="page-spin" fullscreen />;
+  if (me.isError) {
+    return (
+      <Result
+        status="warning"
+        title={t('console.c.loadError')}
+        subTitle={errorMessage(me.error, t)}
+        extra={
+          <Button type="primary" onClick={() => void me.refetch()}>
+            {t('action.retry')}
+          </Button>
+        }
+      />
+    );
+  }
+  if (!me.data || me.data.mfaPending) return <ConsoleLogin me={me.data} />;
+  return <Pages />;
+}
+
+export function ConsoleApp() {
+  const locale = useLocale();
+  const { t } = useTranslation();
+  useEffect(() => {
+    dayjs.locale(locale === 'en' ? 'en' : 'zh-cn');
+    document.title = t('console.title');
+  }, [locale, t]);
+  return (
+    <ConfigProvider
+      locale={locale === 'en' ? enUS : zhCN}
+      theme={{
+        algorithm: theme.defaultAlgorithm,
+        token: {
+          colorPrimary: '#1677ff',
+          borderRadius: 6,
+          fontFamily:
+            "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Helvetica Neue', Arial, sans-serif",
+        },
+        components: { Layout: { siderBg: '#001529', headerBg: '#ffffff', headerHeight: 56, headerPadding: '0 20px' } },
+      }}
+    >
+      <AntApp>
+        <Gate />
+      </AntApp>
+    </ConfigProvider>
+  );
+}

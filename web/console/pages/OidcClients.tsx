@@ -1,0 +1,213 @@
+import { useState } from 'react';
+import { Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Radio, Space, Table, Tag, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../shared/api';
+import { formatDateTime } from '../../shared/format';
+import type { OidcClient } from '../../shared/types';
+import { QueryError } from '../components/QueryError';
+import { ShowOnceModal } from '../components/ShowOnceModal';
+import { useLocale, useNotify } from '../hooks';
+
+interface CreateValues {
+  name: string;
+  redirectUris: string;
+  postLogoutRedirectUris?: string;
+  clientType: 'confidential' | 'public';
+  scopes: string[];
+}
+
+const SCOPES = ['openid', 'profile', 'offline_access'];
+
+/** Form rule: every non-empty line is an absolute http(s) URL without a fragment. */
+function uriLinesRule(message: (line: number) => string) {
+  return {
+    validator: async (_: unknown, text: string) => {
+      parseUris(text ?? '').forEach((u, i) => {
+        let ok = false;
+        try {
+          const p = new URL(u);
+          ok = (p.protocol === 'https:' || p.protocol === 'http:') && !p.hash;
+        } catch {
+          ok = false;
+        }
+        if (!ok) throw new Error(message(i + 1));
+      });
+    },
+  };
+}
+
+function parseUris(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function scopesOf(c: OidcClient): string[] {
+  if (!c.scopes) return [];
+  return Array.isArray(c.scopes) ? c.scopes : c.scopes.split(/\s+/).filter(Boolean);
+}
+
+export default function OidcClients() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const notify = useNotify();
+  const qc = useQueryClient();
+  const [form] = Form.useForm<CreateValues>();
+  const [creating, setCreating] = useState(false);
+  const [shown, setShown] = useState<{ name: string; clientId: string; clientSecret: string | null } | null>(null);
+
+  const list = useQuery({ queryKey: ['oidc-clients'], queryFn: () => api.get<{ items: OidcClient[] }>('/api/oidc/clients') });
+  const create = useMutation({
+    mutationFn: (v: CreateValues) =>
+      api.post<{ clientId: string; clientSecret: string | null; name: string }>('/api/oidc/clients', {
+        name: v.name.trim(),
+        redirectUris: parseUris(v.redirectUris),
+        postLogoutRedirectUris: parseUris(v.postLogoutRedirectUris ?? ''),
+        clientType: v.clientType,
+        scopes: v.scopes,
+      }),
+    onSuccess: (r, v) => {
+      void qc.invalidateQueries({ queryKey: ['oidc-clients'] });
+      setCreating(false);
+      setShown({ name: r.name ?? v.name, clientId: r.clientId, clientSecret: r.clientSecret ?? null });
+    },
+    onError: notify.fail,
+  });
+  const disable = useMutation({
+    mutationFn: (id: string) => api.del(`/api/oidc/clients/${encodeURIComponent(id)}`),
+    onSuccess: () => {
+      notify.ok(t('console.oidc.disabled'));
+      void qc.invalidateQueries({ queryKey: ['oidc-clients'] });
+    },
+    onError: notify.fail,
+  });
+
+  return (
+    <div className="page">
+      <Card variant="borderless">
+        <div className="toolbar">
+          <Typography.Text type="secondary">{t('console.c.total', { count: list.data?.items.length ?? 0 })}</Typography.Text>
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+            {t('console.oidc.create')}
+          </Button>
+        </div>
+        <QueryError error={list.error} onRetry={() => void list.refetch()} />
+        <Table<OidcClient>
+          rowKey="clientId"
+          loading={list.isFetching}
+          dataSource={list.data?.items ?? []}
+          pagination={false}
+          scroll={{ x: 1350 }}
+          columns={[
+            { title: t('console.oidc.name'), dataIndex: 'name', width: 180 },
+            { title: t('console.oidc.clientId'), dataIndex: 'clientId', width: 310, render: (v: string) => <Typography.Text code copyable className="nowrap">{v}</Typography.Text> },
+            {
+              title: t('console.oidc.type'),
+              dataIndex: 'clientType',
+              width: 120,
+              className: 'nowrap',
+              render: (v: string) => <Tag color={v === 'public' ? 'cyan' : 'purple'}>{v === 'public' ? t('console.oidc.publicShort') : t('console.oidc.confidentialShort')}</Tag>,
+            },
+            {
+              title: t('console.oidc.redirectUris'),
+              dataIndex: 'redirectUris',
+              render: (uris: string[]) => (
+                <div className="cell-stack">
+                  {uris.map((u) => (
+                    <code key={u} className="uri">
+                      {u}
+                    </code>
+                  ))}
+                </div>
+              ),
+            },
+            {
+              title: t('console.oidc.scopes'),
+              key: 'scopes',
+              width: 220,
+              render: (_, c) => (
+                <Space size={[0, 4]} wrap>
+                  {scopesOf(c).map((s) => (
+                    <Tag key={s}>{s}</Tag>
+                  ))}
+                </Space>
+              ),
+            },
+            { title: t('console.c.createdAt'), dataIndex: 'createdAt', width: 150, render: (v: string) => formatDateTime(v, locale, false) },
+            {
+              title: t('console.c.status'),
+              dataIndex: 'disabledAt',
+              width: 90,
+              render: (v: string | null) => (v ? <Tag>{t('console.oidc.disabled')}</Tag> : <Tag color="success">{t('console.oidc.active')}</Tag>),
+            },
+            {
+              title: t('console.c.actions'),
+              key: 'actions',
+              width: 90,
+              fixed: 'right',
+              render: (_, c) =>
+                c.disabledAt ? null : (
+                  <Popconfirm title={t('console.oidc.disableConfirm')} onConfirm={() => disable.mutate(c.clientId)} okButtonProps={{ danger: true }}>
+                    <Button size="small" type="link" danger>
+                      {t('console.oidc.disable')}
+                    </Button>
+                  </Popconfirm>
+                ),
+            },
+          ]}
+        />
+      </Card>
+      <Modal open={creating} title={t('console.oidc.create')} onCancel={() => setCreating(false)} onOk={() => form.submit()} confirmLoading={create.isPending} destroyOnHidden width={600}>
+        <Form form={form} layout="vertical" preserve={false} initialValues={{ clientType: 'confidential', scopes: ['openid', 'profile'] }} onFinish={(v) => create.mutate(v)}>
+          <Form.Item name="name" label={t('console.oidc.name')} rules={[{ required: true }, { max: 100 }]}>
+            <Input autoComplete="off" />
+          </Form.Item>
+          <Form.Item
+            name="redirectUris"
+            label={t('console.oidc.redirectUris')}
+            extra={t('console.oidc.redirectHelp')}
+            rules={[{ required: true }, uriLinesRule((line) => t('console.oidc.redirectInvalid', { line }))]}
+          >
+            <Input.TextArea rows={4} placeholder="https://app.example.gov.cn/callback" spellCheck={false} style={{ fontFamily: 'monospace' }} />
+          </Form.Item>
+          <Form.Item
+            name="postLogoutRedirectUris"
+            label={t('console.oidc.postLogout')}
+            extra={t('console.oidc.postLogoutHelp')}
+            rules={[uriLinesRule((line) => t('console.oidc.redirectInvalid', { line }))]}
+          >
+            <Input.TextArea rows={2} spellCheck={false} style={{ fontFamily: 'monospace' }} />
+          </Form.Item>
+          <Form.Item name="scopes" label={t('console.oidc.scopes')} extra={t('console.oidc.scopesHelp')}>
+            <Checkbox.Group options={SCOPES.map((sc) => ({ value: sc, label: <code>{sc}</code>, disabled: sc === 'openid' }))} />
+          </Form.Item>
+          <Form.Item name="clientType" label={t('console.oidc.type')} rules={[{ required: true }]}>
+            <Radio.Group>
+              <Space orientation="vertical">
+                <Radio value="confidential">{t('console.oidc.confidential')}</Radio>
+                <Radio value="public">{t('console.oidc.public')}</Radio>
+              </Space>
+            </Radio.Group>
+          </Form.Item>
+        </Form>
+      </Modal>
+      <ShowOnceModal
+        open={!!shown}
+        title={`${t('console.oidc.createdTitle')}${shown ? ` · ${shown.name}` : ''}`}
+        fields={
+          shown
+            ? [
+                { label: t('console.oidc.clientId'), value: shown.clientId },
+                ...(shown.clientSecret ? [{ label: t('console.oidc.clientSecret'), value: shown.clientSecret, secret: true }] : []),
+              ]
+            : []
+        }
+        note={shown && !shown.clientSecret ? t('console.oidc.noSecret') : undefined}
+        onClose={() => setShown(null)}
+      />
+    </div>
+  );
+}

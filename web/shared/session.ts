@@ -1,0 +1,161 @@
+// Session state shared by the apps: who is signed in (GET /api/auth/me), the two-step login,
+// sign-out and the per-user language preference.
+import { useCallback, useEffect, useState } from 'react';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { ApiError, api, onAuthProblem, rememberCsrfToken, request } from './api';
+import { applyLocale, currentLocale, normaliseLocale } from './i18n';
+import type { Locale, LoginResult, Me, PublicUser } from './types';
+
+export const ME_KEY = ['auth', 'me'] as const;
+
+async function fetchMe(): Promise<Me | null> {
+  try {
+    const me = await request<Me>('GET', '/api/auth/me', undefined, { quiet401: true });
+    rememberCsrfToken(me.csrfToken);
+    return me;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return null;
+    throw e;
+  }
+}
+
+/** The signed-in account, `null` when nobody is, `undefined` while loading. */
+export function useMe() {
+  return useQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 5 * 60_000, retry: 1 });
+}
+
+/**
+ * Forget everything cached for the account. The session query is set to null first so the app
+ * renders its login form (unmounting the pages) before their queries are dropped.
+ */
+function signedOut(qc: QueryClient): void {
+  qc.setQueryData(ME_KEY, null);
+  qc.removeQueries({ predicate: (q) => q.queryKey[0] !== ME_KEY[0] || q.queryKey[1] !== ME_KEY[1] });
+}
+
+/** Drop back to the login form whenever any request finds the session gone. */
+export function useAuthWatch(qc: QueryClient): void {
+  useEffect(
+    () =>
+      onAuthProblem(() => {
+        if (qc.getQueryData<Me | null>(ME_KEY) !== null) signedOut(qc);
+      }),
+    [qc],
+  );
+}
+
+/** Keep the UI language in line with the account's saved preference when someone signs in. */
+export function useLocaleFromAccount(me: Me | null | undefined): void {
+  const userId = me?.user.id;
+  const saved = normaliseLocale(me?.user.locale);
+  useEffect(() => {
+    if (userId && saved && saved !== currentLocale()) applyLocale(saved);
+  }, [userId, saved]);
+}
+
+/** Change the language: at once in the UI, and on the account when someone is signed in. */
+export function useChangeLocale() {
+  const qc = useQueryClient();
+  return useCallback(
+    async (l: Locale) => {
+      applyLocale(l);
+      const me = qc.getQueryData<Me | null>(ME_KEY);
+      if (me && !me.mfaPending) {
+        const res = await api.patch<{ user: PublicUser }>('/api/auth/me', { locale: l });
+        qc.setQueryData<Me | null>(ME_KEY, (old) => (old ? { ...old, user: res?.user ?? { ...old.user, locale: l } } : old));
+      }
+    },
+    [qc],
+  );
+}
+
+export function useLogout() {
+  const qc = useQueryClient();
+  return useCallback(async () => {
+    try {
+      await api.post('/api/auth/logout');
+    } catch {
+      /* the session may already be gone; the UI signs out either way */
+    }
+    signedOut(qc);
+  }, [qc]);
+}
+
+export type LoginStep = 'password' | 'totp' | 'enrol';
+
+export interface Enrolment {
+  secret: string;
+  otpauthUri: string;
+}
+
+/**
+ * The login state machine. The step follows the server: no session → password; a session still
+ * waiting for its second factor → a TOTP code (or enrolment when the account has none yet).
+ */
+export function useLoginFlow(me: Me | null | undefined) {
+  const qc = useQueryClient();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
+
+  const step: LoginStep = !me ? 'password' : me.mfaPending ? (me.user.totpEnabled ? 'totp' : 'enrol') : 'password';
+
+  // A session that must enrol first gets its secret once the step shows.
+  useEffect(() => {
+    if (step !== 'enrol' || enrolment) return;
+    let cancelled = false;
+    api
+      .post<Enrolment>('/api/auth/totp/setup')
+      .then((r) => !cancelled && setEnrolment(r))
+      .catch((e) => !cancelled && setError(e));
+    return () => {
+      cancelled = true;
+    };
+  }, [step, enrolment]);
+
+  const submitPassword = useCallback(
+    async (username: string, password: string) => {
+      setBusy(true);
+      setError(null);
+      try {
+        const r = await request<LoginResult>('POST', '/api/auth/login', { username, password }, { quiet401: true });
+        rememberCsrfToken(r.csrfToken);
+        await qc.refetchQueries({ queryKey: ME_KEY });
+      } catch (e) {
+        setError(e);
+      } finally {
+        setBusy(false);
+      }
+    },
+    [qc],
+  );
+
+  const submitCode = useCallback(
+    async (code: string) => {
+      setBusy(true);
+      setError(null);
+      try {
+        await api.post(step === 'enrol' ? '/api/auth/totp/confirm' : '/api/auth/totp/verify', { code });
+        await qc.refetchQueries({ queryKey: ME_KEY });
+      } catch (e) {
+        setError(e);
+      } finally {
+        setBusy(false);
+      }
+    },
+    [qc, step],
+  );
+
+  const logout = useLogout();
+  const restart = useCallback(async () => {
+    setError(null);
+    setEnrolment(null);
+    await logout();
+  }, [logout]);
+
+  return { step, busy, error, enrolment, submitPassword, submitCode, restart, clearError: () => setError(null) };
+}
+
+export function hasPermission(me: Me | null | undefined, perm: string): boolean {
+  return !!me?.permissions.includes(perm);
+}
