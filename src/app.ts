@@ -11,6 +11,8 @@ import { ensureOidcSchedules, registerOidcJobs } from './modules/identity/oidc';
 import { seedDemoAccounts, seedRoles, DEMO_PASSWORD, type DemoAccount } from './modules/identity/identity.seed';
 import { OrgService, orgRoutes } from './modules/org';
 import { loadCityFile, seedDemoEnterprises, seedReferenceOrgs } from './modules/org/org.seed';
+import { CatalogueFiles, CatalogueService, seedCatalogue, svcRoutes } from './modules/svc';
+import { CalendarService, calendarRoutes } from './platform/calendar';
 import { auditRoutes } from './platform/audit/audit.routes';
 import { verifyAuditChain } from './platform/audit/audit.service';
 import { AuthService } from './platform/auth/auth.service';
@@ -32,6 +34,8 @@ export interface AppServices {
   orgs: OrgService;
   identity: IdentityService;
   queue: JobQueue;
+  calendar: CalendarService;
+  catalogue: CatalogueService;
 }
 
 export interface App {
@@ -77,8 +81,11 @@ export async function createServices(config: Config, opts: CreateAppOptions = {}
   const auth = new AuthService(db, config, orgs);
   const identity = new IdentityService(db, auth, orgs);
   const queue = new JobQueue(db, log.child({ component: 'jobs' }));
-  registerPlatformJobs({ config, log, database, auth, orgs, identity, queue });
-  return { config, log, database, auth, orgs, identity, queue };
+  const calendar = new CalendarService(db);
+  const catalogue = new CatalogueService(db, orgs);
+  const services = { config, log, database, auth, orgs, identity, queue, calendar, catalogue };
+  registerPlatformJobs(services);
+  return services;
 }
 
 function registerPlatformJobs(s: AppServices) {
@@ -109,7 +116,9 @@ export async function seed(s: AppServices, opts: { demo: boolean }): Promise<See
   await seedRoles(s.database.db);
   const city = loadCityFile(s.config.cityFile);
   const reference = await seedReferenceOrgs(s.orgs, city);
+  await s.calendar.seedOfficial();
   if (!opts.demo) return { reference, demo: { seeded: false, accounts: [] } };
+  await seedCatalogue(s.catalogue);
   const [done] = await s.database.db.select().from(appMeta).where(eq(appMeta.key, 'demo_seeded'));
   const enterprises = await seedDemoEnterprises(s.orgs, city);
   const accounts = await seedDemoAccounts(s.auth, s.orgs, enterprises[0]);
@@ -127,6 +136,8 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   await identityRoutes(app, { config, db, auth, identity, orgs });
   await oidcRoutes(app, { config, db, auth, orgs, log });
   await orgRoutes(app, { orgs });
+  await calendarRoutes(app, { calendar: services.calendar });
+  await svcRoutes(app, { catalogue: services.catalogue, files: new CatalogueFiles(services.catalogue) });
   await auditRoutes(app, { db, visibleOrgIds: (a, p) => orgs.visibleIds(a, p) });
   await jobsRoutes(app, { db, queue });
   await overviewRoutes(app, { db, orgs, identity, queue });

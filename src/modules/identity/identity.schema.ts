@@ -1,4 +1,5 @@
 // OpenID Connect provider storage: registered client platforms and the provider's short-lived artefacts.
+import { sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const oidcClients = pgTable('oidc_clients', {
@@ -34,6 +35,8 @@ export const oidcPayloads = pgTable(
     index('oidc_payloads_grant_idx').on(t.grantId),
     index('oidc_payloads_uid_idx').on(t.uid),
     index('oidc_payloads_expires_idx').on(t.expiresAt),
+    // Remembered consent is looked up by account and client; disabling a client sweeps by client.
+    index('oidc_payloads_client_account_idx').on(sql`(${t.payload}->>'clientId')`, sql`(${t.payload}->>'accountId')`),
   ],
 );
 

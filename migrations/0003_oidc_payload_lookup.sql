@@ -1,0 +1,1 @@
+CREATE INDEX "oidc_payloads_client_account_idx" ON "oidc_payloads" USING btree (("payload"->>'clientId'),("payload"->>'accountId'));
