@@ -12,6 +12,8 @@ import { seedDemoAccounts, seedRoles, DEMO_PASSWORD, type DemoAccount } from './
 import { OrgService, orgRoutes } from './modules/org';
 import { loadCityFile, seedDemoEnterprises, seedReferenceOrgs } from './modules/org/org.seed';
 import { CatalogueFiles, CatalogueService, seedCatalogue, svcRoutes } from './modules/svc';
+import { ApplicationService, applicationRoutes, FactRegistry, HistoryFacts, InAppNotifier, NoActionAuthentication, NoCertificateWallet, ProfileFacts, RenterFacts, seedAutoRules } from './modules/svc/applications';
+import { NO_ACTION_JOB } from './modules/svc/applications/no-action';
 import { CalendarService, calendarRoutes } from './platform/calendar';
 import { auditRoutes } from './platform/audit/audit.routes';
 import { verifyAuditChain } from './platform/audit/audit.service';
@@ -36,6 +38,8 @@ export interface AppServices {
   queue: JobQueue;
   calendar: CalendarService;
   catalogue: CatalogueService;
+  applications: ApplicationService;
+  noAction: NoActionAuthentication;
 }
 
 export interface App {
@@ -83,7 +87,11 @@ export async function createServices(config: Config, opts: CreateAppOptions = {}
   const queue = new JobQueue(db, log.child({ component: 'jobs' }));
   const calendar = new CalendarService(db);
   const catalogue = new CatalogueService(db, orgs);
-  const services = { config, log, database, auth, orgs, identity, queue, calendar, catalogue };
+  const notifier = new InAppNotifier();
+  const facts = new FactRegistry().register(new ProfileFacts(auth)).register(new HistoryFacts(db)).register(new RenterFacts());
+  const applications = new ApplicationService({ db, catalogue, calendar, orgs, auth, wallet: new NoCertificateWallet(), notifier, facts });
+  const noAction = new NoActionAuthentication(db, auth, notifier);
+  const services = { config, log, database, auth, orgs, identity, queue, calendar, catalogue, applications, noAction };
   registerPlatformJobs(services);
   return services;
 }
@@ -97,6 +105,7 @@ function registerPlatformJobs(s: AppServices) {
     return r;
   });
   registerOidcJobs(s.queue, s.database.db);
+  s.queue.register(NO_ACTION_JOB, async (p) => s.noAction.run(typeof p.period === 'string' ? p.period : undefined));
 }
 
 export async function ensureSchedules(s: AppServices) {
@@ -104,6 +113,7 @@ export async function ensureSchedules(s: AppServices) {
   await s.queue.schedule('jobs.purge.daily', 'jobs.purge', 86400, { days: 14 });
   await s.queue.schedule('audit.verify.daily', 'audit.verify', 86400);
   await ensureOidcSchedules(s.queue);
+  await s.queue.schedule('svc.no_action.daily', NO_ACTION_JOB, 86400);
 }
 
 export interface SeedResult {
@@ -119,6 +129,7 @@ export async function seed(s: AppServices, opts: { demo: boolean }): Promise<See
   await s.calendar.seedOfficial();
   if (!opts.demo) return { reference, demo: { seeded: false, accounts: [] } };
   await seedCatalogue(s.catalogue);
+  await seedAutoRules(s.applications);
   const [done] = await s.database.db.select().from(appMeta).where(eq(appMeta.key, 'demo_seeded'));
   const enterprises = await seedDemoEnterprises(s.orgs, city);
   const accounts = await seedDemoAccounts(s.auth, s.orgs, enterprises[0]);
@@ -138,6 +149,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   await orgRoutes(app, { orgs });
   await calendarRoutes(app, { calendar: services.calendar });
   await svcRoutes(app, { catalogue: services.catalogue, files: new CatalogueFiles(services.catalogue) });
+  await applicationRoutes(app, { applications: services.applications });
   await auditRoutes(app, { db, visibleOrgIds: (a, p) => orgs.visibleIds(a, p) });
   await jobsRoutes(app, { db, queue });
   await overviewRoutes(app, { db, orgs, identity, queue });

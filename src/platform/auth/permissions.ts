@@ -42,6 +42,8 @@ export const P = {
 
 /** Permissions modules define that built-in roles carry (plain strings: the platform does not import modules). */
 const SVC_ITEM_MANAGE = ['svc.item.read', 'svc.item.write', 'svc.item.publish'];
+/** Handling applications (worklist, decisions, application and satisfaction statistics) for the role's scope. */
+const SVC_APPLICATION_HANDLE = ['svc.application.handle'];
 
 export type RoleScope = 'city' | 'district' | 'department' | 'self';
 
@@ -70,21 +72,21 @@ export function builtinRoles(): RoleDefinition[] {
       nameZh: '部门管理员',
       nameEn: 'Department administrator',
       scope: 'department',
-      permissions: [P.orgRead, P.orgWrite, P.userRead, P.userWrite, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE],
+      permissions: [P.orgRead, P.orgWrite, P.userRead, P.userWrite, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE],
     },
     {
       code: 'dept_officer',
       nameZh: '部门工作人员',
       nameEn: 'Department officer',
       scope: 'department',
-      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE],
+      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE],
     },
     {
       code: 'district_officer',
       nameZh: '区（市）工作人员',
       nameEn: 'District officer',
       scope: 'district',
-      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE],
+      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE],
     },
     { code: 'operator', nameZh: '大屏值班员', nameEn: 'Operations duty officer', scope: 'city', permissions: [P.statsRead] },
     { code: 'citizen', nameZh: '市民', nameEn: 'Citizen', scope: 'self', permissions: [] },

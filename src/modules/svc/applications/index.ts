@@ -1,0 +1,10 @@
+// Applications for service items: the workflow, automatic approval, proxies, notifications, satisfaction.
+export { ApplicationService, APP, toView, type ApplicationView } from './applications.service';
+export { applicationRoutes } from './applications.routes';
+export { seedAutoRules } from './applications.seed';
+export { evaluate, ruleProblems, OPERATORS } from './logic';
+export { runRule, SEED_RULES, ProfileFacts, HistoryFacts, RenterFacts, type AutoRule, type AutoOutcome } from './auto';
+export { NoCertificateWallet, InAppNotifier, FactRegistry, type CertificateWallet, type Notifier, type FactSource, type CertificateRef } from './ports';
+export { TRANSITIONS, STATES, type State, type Action } from './states';
+export { NoActionAuthentication } from './no-action';
+export * from './applications.schema';

@@ -1,0 +1,96 @@
+// The pluggable edges of the applications work: the certificate wallet, notification delivery and the
+// fact sources automatic approval reads. Each has a default that is honest about what exists today.
+import type { Tx } from '../../../platform/db/client';
+import { svcNotifications } from './applications.schema';
+
+// ---- electronic certificates --------------------------------------------------------------------------
+
+export interface CertificateRef {
+  certificateTypeName: string;
+  certificateId: string;
+}
+
+export interface ResolvedCertificate extends CertificateRef {
+  holderUserId: string;
+  issuer: string;
+  validUntil: string | null;
+}
+
+export type WalletAnswer = { ok: true; certificate: ResolvedCertificate } | { ok: false; reason: 'wallet-unavailable' | 'not-found' | 'not-holder' | 'expired'; message: string };
+
+/** The certificate wallet (another capability) resolves a reference for its holder. */
+export interface CertificateWallet {
+  readonly available: boolean;
+  resolve(holderUserId: string, ref: CertificateRef): Promise<WalletAnswer>;
+}
+
+/** Until the wallet exists: every reference is refused with a clear reason; no fake certificates. */
+export class NoCertificateWallet implements CertificateWallet {
+  readonly available = false;
+  async resolve(): Promise<WalletAnswer> {
+    return { ok: false, reason: 'wallet-unavailable', message: 'the electronic certificate wallet is not available yet; upload the document instead' };
+  }
+}
+
+// ---- notifications ------------------------------------------------------------------------------------
+
+export interface Notice {
+  userId: string;
+  kind: string;
+  title: string;
+  body: string;
+  applicationId?: string | null;
+}
+
+/** Delivers notices inside the writing transaction (so a rolled-back change notifies no one). */
+export interface Notifier {
+  notify(tx: Tx, notice: Notice): Promise<void>;
+}
+
+/** In-app inbox (`GET /api/notifications`); an SMS notifier can wrap or replace it later. */
+export class InAppNotifier implements Notifier {
+  async notify(tx: Tx, n: Notice): Promise<void> {
+    await tx.insert(svcNotifications).values({ userId: n.userId, kind: n.kind, title: n.title, body: n.body, applicationId: n.applicationId ?? null });
+  }
+}
+
+// ---- facts for automatic approval ------------------------------------------------------------------
+
+export interface FactRequest {
+  applicantId: string;
+  applicantKind: string;
+  itemId: string;
+  applicationId: string;
+  data: Record<string, unknown>;
+  materials: string[];
+  today: string;
+}
+
+/**
+ * A source of facts about the applicant, under its own namespace (profile.*, history.*, …). Sources run
+ * before the submission transaction opens; a fact a source cannot know is left out (the rule sees it as
+ * missing and the application goes to a person).
+ */
+export interface FactSource {
+  readonly namespace: string;
+  load(req: FactRequest): Promise<Record<string, unknown>>;
+}
+
+export class FactRegistry {
+  private readonly sources = new Map<string, FactSource>();
+  register(source: FactSource): this {
+    this.sources.set(source.namespace, source);
+    return this;
+  }
+  async load(req: FactRequest): Promise<Record<string, unknown>> {
+    const facts: Record<string, unknown> = { data: req.data, materials: Object.fromEntries(req.materials.map((k) => [k, true])), today: req.today };
+    for (const [ns, s] of this.sources) {
+      try {
+        facts[ns] = await s.load(req);
+      } catch {
+        facts[ns] = {}; // a failing source means missing facts, never an approval
+      }
+    }
+    return facts;
+  }
+}
