@@ -54,6 +54,11 @@ test('admin creates a GAJ officer who sees only their department, in the languag
   await expect(row).toContainText('市公安局');
   await expect(row).toContainText('部门工作人员');
 
+  // The administrator may change roles.
+  await openMenu(page, '角色');
+  await expect(page.getByTestId('roles-table')).toContainText('dept_officer');
+  await expect(page.getByTestId('create-role')).toBeVisible();
+
   await page.getByTestId('user-menu').click();
   await page.getByRole('menuitem', { name: '退出登录' }).click();
   await expect(page.getByTestId('login-submit')).toBeVisible();
@@ -66,6 +71,7 @@ test('admin creates a GAJ officer who sees only their department, in the languag
   // Only what a department officer may use is offered.
   await expect(menuItem(page, '组织机构')).toBeVisible();
   await expect(menuItem(page, '审计日志')).toBeVisible();
+  await expect(menuItem(page, '角色')).toBeVisible();
   for (const hidden of ['接口密钥', '单点登录应用', '后台任务']) {
     await expect(menuItem(page, hidden)).toHaveCount(0);
   }
@@ -78,6 +84,15 @@ test('admin creates a GAJ officer who sees only their department, in the languag
   for (const other of ['市南区', '市北区', '青岛市', '市大数据发展管理局', '市商务局']) expect(orgText).not.toContain(other);
   await expect(page.getByText(/共 \d+ 条/)).toBeVisible();
   await snap(page, 'console-officer-orgs');
+
+  // Roles: readable (role.read), but nothing to create or edit without role.write.
+  await openMenu(page, '角色');
+  const roles = page.getByTestId('roles-table');
+  await expect(roles).toContainText('部门工作人员');
+  await expect(roles.locator('.ant-spin-spinning')).toHaveCount(0);
+  await expect(page.getByTestId('create-role')).toHaveCount(0);
+  await expect(roles.getByRole('button', { name: '编辑' })).toHaveCount(0);
+  await expect(roles.getByRole('columnheader', { name: '操作' })).toHaveCount(0);
 
   await openMenu(page, '用户');
   const users = page.getByTestId('users-table');
@@ -102,5 +117,7 @@ test('admin creates a GAJ officer who sees only their department, in the languag
   await expect(menuItem(page, 'Users')).toBeVisible();
   await expect(page.getByTestId('users-table')).toContainText(officer.username);
   await expect(page.getByText(/\d+ in total/)).toBeVisible();
+  // Organisation names in English come with the user list itself.
+  await expect(page.getByTestId('users-table').locator('tr', { hasText: officer.username })).toContainText('Public Security Bureau');
   await snap(page, 'console-officer-english');
 });

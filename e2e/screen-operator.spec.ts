@@ -11,6 +11,9 @@ async function tileValue(page: import('@playwright/test').Page, key: string): Pr
 }
 
 test('screen_operator sees non-zero city counts and the charts', async ({ page }) => {
+  // District names in both languages come with the statistics; nothing else is looked up.
+  const asked: string[] = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
   await page.goto('/screen/');
   await login(page, 'screen_operator');
 
@@ -31,6 +34,15 @@ test('screen_operator sees non-zero city counts and the charts', async ({ page }
   const stamp = await page.getByTestId('updated-at').innerText();
   await page.waitForResponse((r) => r.url().endsWith('/api/stats/overview') && r.ok(), { timeout: 25_000 });
   await expect(page.getByTestId('updated-at')).not.toHaveText(stamp);
+
+  // In English the district chart redraws from the same statistics.
+  await page.locator('.lang-switch').getByRole('radio', { name: 'EN' }).click();
+  await expect(page.getByRole('heading', { name: 'Digital Qingdao City Operations' })).toBeVisible();
+  await expect(page.locator('.chart canvas')).toHaveCount(4);
+  await snap(page, 'screen-en');
+  expect(asked.filter((p) => p.startsWith('/api/')).every((p) => p !== '/api/public/city')).toBe(true);
+  await page.locator('.lang-switch').getByRole('radio', { name: '中' }).click();
+  await expect(page.getByRole('heading', { name: '数字青岛 城市运行平台' })).toBeVisible();
 });
 
 test('an account without stats.read is told so on the big screen', async ({ page }) => {

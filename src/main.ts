@@ -3,15 +3,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { createApp, createServices, DEMO_PASSWORD, openConfiguredDatabase, pgDataDir, seed, type AppServices } from './app';
+import type { AppServices } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
-import { verifyAuditChain } from './platform/audit/audit.service';
-import { systemActor } from './platform/auth/actor';
-import { backupDatabase, restoreDatabase } from './platform/db/backup';
-import { migrate } from './platform/db/migrate';
+import { passwordProblem } from './platform/auth/passwords';
+import { BackupError, backupFormat } from './platform/db/backup';
+import type { Database } from './platform/db/client';
 import { AppError } from './platform/http/problem';
 
+// The application (Fastify, every module, the embedded database) is imported by the commands that need
+// it, not up front: `dq --help`, usage errors and refusals answer at once.
+const lazy = {
+  app: () => import('./app'),
+  db: () => import('./platform/db/client'),
+  migrate: () => import('./platform/db/migrate'),
+  audit: () => import('./platform/audit/audit.service'),
+  backup: () => import('./platform/db/backup'),
+};
+
 class ReportedFailure extends Error {}
+
+/** A usage error found after parsing (commander reports its own): printed, exit 2. */
+function usage(message: string): never {
+  throw new CommanderError(2, 'dq.usage', message);
+}
 
 const program = new Command();
 program
@@ -20,6 +34,11 @@ program
   .option('--data-dir <dir>', 'embedded database folder (DATA_DIR)')
   .showHelpAfterError()
   .exitOverride();
+
+/** `serve` keeps the process alive after its action returns; every other command ends with it. */
+let keepRunning = false;
+/** Set by commands given --json, so failures are printed as JSON on stdout too. */
+let jsonOutput = false;
 
 /** Config from the environment, with global CLI flags on top. */
 function config(extra: Partial<Record<string, string>> = {}): Config {
@@ -34,32 +53,102 @@ function print(json: boolean, data: unknown, text: string) {
 function progress(msg: string) {
   if (process.stderr.isTTY) process.stderr.write(`\r${msg}\x1b[K`);
 }
+function progressDone() {
+  if (process.stderr.isTTY) process.stderr.write('\n');
+}
 
-// PGlite is single-process: one server owns a data folder. A pid file tells other commands to stay out.
+/** Logs of one-shot commands go to stderr, so stdout carries only the result (and parses with --json). */
+async function cliLogger(cfg: Config) {
+  const { default: pino } = await import('pino');
+  return pino({ level: cfg.logLevel === 'info' ? 'warn' : cfg.logLevel }, pino.destination(2));
+}
+
+/** The embedded database folder inside DATA_DIR (as app.ts's pgDataDir). */
+function pgDataDir(cfg: Config): string {
+  return path.join(cfg.dataDir, 'pgdata');
+}
+
+/** The configured database, opened without loading the application (as app.ts's openConfiguredDatabase). */
+async function openConfiguredDatabase(cfg: Config): Promise<Database> {
+  const { openDatabase } = await lazy.db();
+  return openDatabase(cfg.databaseUrl ? { databaseUrl: cfg.databaseUrl } : { dataDir: pgDataDir(cfg) });
+}
+
+// ---- one process per embedded database folder ------------------------------------------------
+// PGlite is single-process: two processes on one folder corrupt it. Every command that opens the
+// folder holds DATA_DIR/dq.pid (created exclusively) while it runs; a server holds it for its lifetime.
+// A file left by a process that no longer exists (kill -9, power loss) is taken over.
+
 function pidFile(cfg: Config) {
   return path.join(cfg.dataDir, 'dq.pid');
 }
-function runningServer(cfg: Config): number | null {
-  if (cfg.databaseUrl) return null;
+
+function readHolder(file: string): { pid: number; command: string } | null {
   try {
-    const pid = Number(fs.readFileSync(pidFile(cfg), 'utf8'));
-    if (pid && pid !== process.pid) {
-      process.kill(pid, 0);
-      return pid;
-    }
+    const [pid, command] = fs.readFileSync(file, 'utf8').split('\n');
+    return Number(pid) > 0 ? { pid: Number(pid), command: command || 'serve' } : null;
   } catch {
-    /* no file, or the process is gone */
+    return null;
   }
-  return null;
-}
-function assertNoServer(cfg: Config) {
-  const pid = runningServer(cfg);
-  if (pid) throw new ReportedFailure(`a server (pid ${pid}) is using ${cfg.dataDir}; stop it first (the embedded database allows one process)`);
 }
 
-async function withServices<T>(cfg: Config, fn: (s: AppServices) => Promise<T>): Promise<T> {
-  assertNoServer(cfg);
-  const s = await createServices(cfg);
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function lockFolder(cfg: Config, command: string): void {
+  if (cfg.databaseUrl) return;
+  fs.mkdirSync(cfg.dataDir, { recursive: true });
+  const file = pidFile(cfg);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      fs.writeFileSync(file, `${process.pid}\n${command}\n`, { flag: 'wx' });
+      process.once('exit', () => {
+        if (readHolder(file)?.pid === process.pid) fs.rmSync(file, { force: true });
+      });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = readHolder(file);
+      if (holder && holder.pid !== process.pid && alive(holder.pid)) {
+        const who = holder.command === 'serve' ? 'a server' : `another dq command (${holder.command})`;
+        throw new ReportedFailure(
+          `${who} (pid ${holder.pid}) is using ${cfg.dataDir}; stop it first (the embedded database allows one process). ` +
+            `If no such process is running, remove ${file}.`,
+        );
+      }
+      fs.rmSync(file, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new ReportedFailure(`could not lock ${cfg.dataDir}`);
+}
+
+/** Commands that read an existing database must not create an empty one in a mistyped folder. */
+function requireExistingDatabase(cfg: Config) {
+  if (cfg.databaseUrl) return;
+  if (!fs.existsSync(path.join(pgDataDir(cfg), 'PG_VERSION'))) {
+    throw new ReportedFailure(`no database in ${cfg.dataDir} (run \`dq migrate\` or \`dq serve\` first, or pass the right --data-dir)`);
+  }
+}
+
+async function withDatabase<T>(cfg: Config, fn: (d: Database) => Promise<T>): Promise<T> {
+  const database = await openConfiguredDatabase(cfg);
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function withServices<T>(cfg: Config, command: string, fn: (s: AppServices) => Promise<T>): Promise<T> {
+  lockFolder(cfg, command);
+  const { createServices } = await lazy.app();
+  const s = await createServices(cfg, { log: await cliLogger(cfg) });
   try {
     return await fn(s);
   } finally {
@@ -75,20 +164,22 @@ program
   .option('--data-dir <dir>', 'embedded database folder (DATA_DIR)')
   .action(async (o: { port?: string; host?: string; dataDir?: string }) => {
     const cfg = config({ ...(o.port ? { PORT: o.port } : {}), ...(o.host ? { HOST: o.host } : {}), ...(o.dataDir ? { DATA_DIR: o.dataDir } : {}) });
-    assertNoServer(cfg);
-    if (!cfg.databaseUrl) {
-      fs.mkdirSync(cfg.dataDir, { recursive: true });
-      fs.writeFileSync(pidFile(cfg), String(process.pid));
-    }
+    lockFolder(cfg, 'serve');
+    const { createApp, seed, DEMO_PASSWORD } = await lazy.app();
     const app = await createApp(cfg);
     const log = app.services.log;
     if (cfg.masterKeyIsDemo) log.warn('APP_MASTER_KEY is not set: secrets are encrypted with the development key (fine for a demo, never for real data)');
     const seeded = await seed(app.services, { demo: !cfg.production });
-    await app.listen();
-    const url = cfg.publicUrl;
+    const address = await app.listen();
+    keepRunning = true;
+    const bound = app.fastify.server.address();
+    const port = bound && typeof bound === 'object' ? bound.port : cfg.port;
+    // With PORT=0 the system picks the port: show the one actually in use.
+    const url = cfg.port === 0 ? cfg.publicUrl.replace(/:0$/, `:${port}`) : cfg.publicUrl;
     const lines = [
       '',
       `  数字青岛 Digital Qingdao platform is running`,
+      `  Listening: ${address}`,
       `  Database:  ${app.services.database.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${cfg.dataDir}` : app.services.database.location}`,
       `  Portal:    ${url}/`,
       `  Console:   ${url}/console/`,
@@ -100,11 +191,13 @@ program
       for (const a of seeded.demo.accounts) lines.push(`    ${a.username.padEnd(16)} ${a.description}`);
     }
     process.stdout.write(lines.join('\n') + '\n\n');
+    let stopping = false;
     const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
       log.info({ signal }, 'shutting down');
-      await app.close().catch(() => undefined);
-      if (!cfg.databaseUrl) fs.rmSync(pidFile(cfg), { force: true });
-      process.exit(0);
+      await app.close().catch((err: unknown) => log.error({ err }, 'shutdown failed'));
+      process.exit(0); // the exit handler removes the pid file
     };
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
@@ -115,16 +208,15 @@ program
   .description('apply database migrations')
   .option('--json', 'print the result as JSON')
   .action(async (o: { json?: boolean }) => {
+    jsonOutput = !!o.json;
     const cfg = config();
-    assertNoServer(cfg);
-    const database = await openConfiguredDatabase(cfg);
-    try {
+    lockFolder(cfg, 'migrate');
+    const { migrate } = await lazy.migrate();
+    await withDatabase(cfg, async (database) => {
       await migrate(database);
       const r = await database.query<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations');
       print(!!o.json, { ok: true, applied: r[0].n, database: database.location }, `migrated ${database.location}: ${r[0].n} migrations applied`);
-    } finally {
-      await database.close();
-    }
+    });
   });
 
 program
@@ -133,17 +225,30 @@ program
   .option('--demo', 'also load demo data (refused in production)')
   .option('--json', 'print the result as JSON')
   .action(async (o: { demo?: boolean; json?: boolean }) => {
+    jsonOutput = !!o.json;
     const cfg = config();
     if (o.demo && cfg.production) throw new ReportedFailure('demo data is never loaded in production');
-    await withServices(cfg, async (s) => {
+    await withServices(cfg, 'seed', async (s) => {
+      const { seed, DEMO_PASSWORD } = await lazy.app();
       const r = await seed(s, { demo: !!o.demo });
       print(
         !!o.json,
-        { reference: r.reference, demo: { seeded: r.demo.seeded, accounts: r.demo.accounts.map((a) => a.username) } },
+        { ok: true, reference: r.reference, demo: { seeded: r.demo.seeded, accounts: r.demo.accounts.map((a) => a.username) } },
         `reference organisations created: ${r.reference.created}` + (o.demo ? `\ndemo accounts: ${r.demo.accounts.map((a) => a.username).join(', ')} (password ${DEMO_PASSWORD})` : ''),
       );
     });
   });
+
+// Field paths in service validation errors, as the options a CLI user typed.
+const USER_FIELDS: Record<string, string> = {
+  '/username': '--username',
+  '/password': '--password',
+  '/roles': '--role',
+  '/orgId': '--org',
+  '/idNumber': '--id-number',
+  '/displayName': '--name',
+  '/kind': '--kind',
+};
 
 const user = program.command('user').description('manage accounts');
 user
@@ -158,21 +263,40 @@ user
   .option('--id-number <id>', 'citizen ID number (citizens)')
   .option('--json', 'print the created account as JSON')
   .action(async (o: { username: string; password: string; role: string; org?: string; name?: string; kind: string; idNumber?: string; json?: boolean }) => {
-    if (!['citizen', 'enterprise', 'staff'].includes(o.kind)) throw new CommanderError(2, 'dq.usage', `--kind must be citizen, enterprise or staff`);
-    await withServices(config(), async (s) => {
-      await seed(s, { demo: false });
+    jsonOutput = !!o.json;
+    if (!['citizen', 'enterprise', 'staff'].includes(o.kind)) usage('--kind must be citizen, enterprise or staff');
+    // Refuse a weak password before touching the database.
+    const weak = passwordProblem(o.password);
+    if (weak) throw new ReportedFailure(`--password: ${weak}`);
+    await withServices(config(), 'user add', async (s) => {
+      const { seed } = await lazy.app();
+      const { systemActor } = await import('./platform/auth/actor');
+      // A fresh database (e.g. the first administrator of a new installation) needs the roles and the
+      // city's organisations first; an installed one already has them.
+      const [{ n: roleCount }] = await s.database.query<{ n: number }>('select count(*)::int as n from roles');
+      if (roleCount === 0 || (o.org && !(await s.orgs.byCode(o.org)))) await seed(s, { demo: false });
       const org = o.org ? await s.orgs.byCode(o.org) : null;
-      if (o.org && !org) throw new ReportedFailure(`no organisation with code ${o.org}`);
-      const u = await s.auth.createUser(systemActor('cli'), {
-        username: o.username,
-        displayName: o.name ?? o.username,
-        kind: o.kind as 'staff',
-        password: o.password,
-        orgId: org?.id ?? null,
-        idNumber: o.idNumber,
-        roles: o.role.split(',').map((r) => r.trim()).filter(Boolean),
-      });
-      print(!!o.json, u, `created ${u.username} (${u.kind}; roles ${u.roles.join(', ')})`);
+      if (o.org && !org) throw new ReportedFailure(`--org: no organisation with code ${o.org}`);
+      try {
+        const u = await s.auth.createUser(systemActor('cli'), {
+          username: o.username,
+          displayName: o.name ?? o.username,
+          kind: o.kind as 'staff',
+          password: o.password,
+          orgId: org?.id ?? null,
+          idNumber: o.idNumber,
+          roles: o.role
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean),
+        });
+        print(!!o.json, u, `created ${u.username} (${u.kind}; roles ${u.roles.join(', ')})`);
+      } catch (err) {
+        if (err instanceof AppError && err.errors?.length) {
+          throw new ReportedFailure(err.errors.map((e) => `${USER_FIELDS[e.path] ?? e.path}: ${e.message}`).join('; '));
+        }
+        throw err;
+      }
     });
   });
 
@@ -182,18 +306,24 @@ audit
   .description('check the hash chain; exit 0 when intact, 1 with the first broken entry')
   .option('--json', 'print the result as JSON')
   .action(async (o: { json?: boolean }) => {
+    jsonOutput = !!o.json;
     const cfg = config();
-    assertNoServer(cfg);
-    const database = await openConfiguredDatabase(cfg);
-    try {
+    requireExistingDatabase(cfg);
+    lockFolder(cfg, 'audit verify');
+    const [{ migrate }, { verifyAuditChain }] = await Promise.all([lazy.migrate(), lazy.audit()]);
+    await withDatabase(cfg, async (database) => {
       await migrate(database);
       const r = await verifyAuditChain(database.db, (n, total) => progress(`verified ${n}/${total} entries`));
-      if (process.stderr.isTTY) process.stderr.write('\n');
-      print(!!o.json, r, r.ok ? `audit chain intact: ${r.checked} entries` : `audit chain BROKEN at entry ${r.brokenAt!.seq}: ${r.brokenAt!.reason} (${r.checked} entries intact before it)`);
+      progressDone();
+      print(
+        !!o.json,
+        r,
+        r.ok
+          ? `audit chain intact: ${r.checked} entries`
+          : `audit chain BROKEN at entry ${r.brokenAt!.seq} (${r.brokenAt!.reason}): ${r.brokenAt!.detail}; ${r.checked} entries intact before it`,
+      );
       if (!r.ok) process.exitCode = 1;
-    } finally {
-      await database.close();
-    }
+    });
   });
 
 program
@@ -202,40 +332,59 @@ program
   .requiredOption('--out <file>', 'backup file to write')
   .option('--json', 'print the result as JSON')
   .action(async (o: { out: string; json?: boolean }) => {
+    jsonOutput = !!o.json;
     const cfg = config();
-    assertNoServer(cfg);
-    const database = await openConfiguredDatabase(cfg);
-    try {
-      progress('writing backup…');
+    requireExistingDatabase(cfg);
+    lockFolder(cfg, 'backup');
+    const { backupDatabase } = await lazy.backup();
+    await withDatabase(cfg, async (database) => {
+      progress(`writing backup of ${database.location}…`);
       const r = await backupDatabase(database, o.out);
-      if (process.stderr.isTTY) process.stderr.write('\n');
+      progressDone();
       print(!!o.json, { ok: true, file: path.resolve(o.out), ...r }, `backup written to ${path.resolve(o.out)} (${r.bytes} bytes, ${r.format})`);
-    } finally {
-      await database.close();
-    }
+    });
   });
 
 program
   .command('restore')
   .description('restore a backup made by `dq backup`')
   .requiredOption('--from <file>', 'backup file')
-  .option('--force', 'replace a non-empty embedded data folder (kept aside as <dir>.before-restore)')
+  .option('--force', 'replace existing data (an embedded folder is kept aside as <dir>.before-restore)')
   .option('--json', 'print the result as JSON')
   .action(async (o: { from: string; force?: boolean; json?: boolean }) => {
+    jsonOutput = !!o.json;
     const cfg = config();
-    assertNoServer(cfg);
     if (!fs.existsSync(o.from)) throw new ReportedFailure(`no such file: ${o.from}`);
-    await restoreDatabase(cfg.databaseUrl ? { databaseUrl: cfg.databaseUrl } : { dataDir: pgDataDir(cfg) }, o.from, { force: o.force });
+    // Refuse the wrong kind of file before touching the target.
+    const format = backupFormat(o.from);
+    if (cfg.databaseUrl && format !== 'pg_dump') throw new ReportedFailure(`${o.from} is not a pg_dump custom-format backup (DATABASE_URL is set)`);
+    if (!cfg.databaseUrl && format !== 'pglite') throw new ReportedFailure(`${o.from} is not an embedded-database backup (gzip archive)`);
+    lockFolder(cfg, 'restore');
+    const [{ restoreDatabase }, { verifyAuditChain }] = await Promise.all([lazy.backup(), lazy.audit()]);
+    progress('restoring…');
+    const database = await restoreDatabase(cfg.databaseUrl ? { databaseUrl: cfg.databaseUrl } : { dataDir: pgDataDir(cfg) }, o.from, { force: o.force });
+    progressDone();
     // Prove the restored database opens and its audit chain holds.
-    const database = await openConfiguredDatabase(cfg);
     try {
       const v = await verifyAuditChain(database.db);
       const [{ n }] = await database.query<{ n: number }>('select count(*)::int as n from users');
-      print(!!o.json, { ok: true, users: n, auditEntries: v.checked, auditIntact: v.ok }, `restored from ${o.from}: ${n} accounts, ${v.checked} audit entries (chain ${v.ok ? 'intact' : 'BROKEN'})`);
+      print(
+        !!o.json,
+        { ok: v.ok, users: n, auditEntries: v.checked, auditIntact: v.ok, ...(v.brokenAt ? { brokenAt: v.brokenAt } : {}) },
+        `restored from ${o.from}: ${n} accounts, ${v.checked} audit entries (chain ${v.ok ? 'intact' : `BROKEN at entry ${v.brokenAt!.seq}: ${v.brokenAt!.detail}`})`,
+      );
+      // The data is back, but a broken chain must not pass unnoticed in a script.
+      if (!v.ok) process.exitCode = 1;
     } finally {
       await database.close();
     }
   });
+
+function fail(message: string, code: number): number {
+  process.stderr.write(`dq: ${message}\n`);
+  if (jsonOutput) process.stdout.write(JSON.stringify({ ok: false, error: message }) + '\n');
+  return code;
+}
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -243,26 +392,20 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      return 2;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      // Help shown because a command was missing (`dq`, `dq user`) is a usage error; `dq help` is not.
+      if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : 2;
+      if (err.code === 'dq.usage') return fail(err.message, 2);
+      return 2; // commander has already printed what was wrong
     }
-    if (err instanceof ConfigError) {
-      process.stderr.write(`dq: ${err.message}\n`);
-      return 2;
-    }
-    if (err instanceof ReportedFailure) {
-      process.stderr.write(`dq: ${err.message}\n`);
-      return 1;
-    }
-    if (err instanceof AppError) {
-      process.stderr.write(`dq: ${err.message}\n`);
-      return 1;
-    }
+    if (err instanceof ConfigError) return fail(err.message, 2);
+    if (err instanceof ReportedFailure || err instanceof AppError || err instanceof BackupError) return fail(err.message, 1);
     process.stderr.write(`dq: ${err instanceof Error ? (err.stack ?? err.message) : JSON.stringify(err)}\n`);
+    if (jsonOutput) process.stdout.write(JSON.stringify({ ok: false, error: err instanceof Error ? err.message : String(err) }) + '\n');
     return 1;
   }
 }
 
 const code = await main(process.argv);
 // `serve` keeps running after its action resolves; every other command ends here.
-if (code !== 0 || process.argv[2] !== 'serve') process.exit(code);
+if (code !== 0 || !keepRunning) process.exit(code);

@@ -5,10 +5,9 @@ import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../shared/errors';
-import { useAuthWatch, useLocaleFromAccount, useMe } from '../shared/session';
+import { useSession } from '../shared/session';
 import { ConsoleLogin } from './Login';
 import { ConsoleLayout } from './Layout';
 import { NAV } from './nav';
@@ -81,11 +80,8 @@ function Pages() {
 }
 
 function Gate() {
-  const qc = useQueryClient();
   const { t } = useTranslation();
-  useAuthWatch(qc);
-  const me = useMe();
-  useLocaleFromAccount(me.data);
+  const me = useSession();
 
   if (me.isPending) return <Spin size="large" className="page-spin" fullscreen />;
   if (me.isError) {

@@ -1,35 +1,15 @@
 import { useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router';
-import { Avatar, Dropdown, Layout, Menu, Segmented, Space, Tooltip, Typography, type MenuProps } from 'antd';
+import { Avatar, Dropdown, Layout, Menu, Space, Tooltip, Typography, type MenuProps } from 'antd';
 import { LogoutOutlined, MenuFoldOutlined, MenuUnfoldOutlined, SettingOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { useChangeLocale, useLogout } from '../shared/session';
-import type { Locale } from '../shared/types';
+import { useLogout } from '../shared/session';
 import logoUrl from '../shared/favicon.svg';
 import { NAV } from './nav';
-import { orgLabel, useCan, useCurrentMe, useLocale, useNotify } from './hooks';
+import { orgLabel, useCan, useCurrentMe, useLocale } from './hooks';
+import { LanguageSwitch } from './components/LanguageSwitch';
 
 const { Sider, Header, Content } = Layout;
-
-export function LanguageSwitch({ size = 'middle', testId }: { size?: 'small' | 'middle' | 'large'; testId?: string }) {
-  const { t } = useTranslation();
-  const locale = useLocale();
-  const change = useChangeLocale();
-  const notify = useNotify();
-  return (
-    <Segmented<Locale>
-      size={size}
-      value={locale}
-      aria-label={t('lang.label')}
-      options={[
-        { label: '中文', value: 'zh-CN' },
-        { label: 'English', value: 'en' },
-      ]}
-      onChange={(v) => void change(v).catch(notify.fail)}
-      data-testid={testId}
-    />
-  );
-}
 
 function currentKey(pathname: string): string {
   const match = [...NAV].sort((a, b) => b.path.length - a.path.length).find((n) => (n.path === '/' ? pathname === '/' : pathname.startsWith(n.path)));

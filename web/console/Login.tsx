@@ -2,18 +2,19 @@ import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, QRCode, Space, Typography } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../shared/errors';
 import { useLoginFlow } from '../shared/session';
+import { codeStepText, loginErrorText } from '../shared/useLoginForm';
 import type { Me } from '../shared/types';
 import logoUrl from '../shared/favicon.svg';
-import { LanguageSwitch } from './LoginLanguage';
+import { LanguageSwitch } from './components/LanguageSwitch';
 
 export function ConsoleLogin({ me }: { me: Me | null | undefined }) {
   const { t } = useTranslation();
   const flow = useLoginFlow(me);
   const [code, setCode] = useState('');
 
-  const err = flow.error ? errorMessage(flow.error, t, flow.step === 'password' ? 'login' : 'code') : '';
+  const err = loginErrorText(flow.error, flow.step, t);
+  const codeText = codeStepText(flow.step, t);
 
   return (
     <div className="login-bg">
@@ -52,9 +53,9 @@ export function ConsoleLogin({ me }: { me: Me | null | undefined }) {
           ) : (
             <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
               <Typography.Title level={4} style={{ margin: 0 }}>
-                {flow.step === 'enrol' ? t('login.enrolTitle') : t('login.mfaTitle')}
+                {codeText.title}
               </Typography.Title>
-              <Typography.Text type="secondary">{flow.step === 'enrol' ? t('login.enrolHint') : t('login.mfaHint')}</Typography.Text>
+              <Typography.Text type="secondary">{codeText.hint}</Typography.Text>
               {flow.step === 'enrol' && flow.enrolment && (
                 <div className="enrol-box">
                   <QRCode value={flow.enrolment.otpauthUri} size={160} bordered={false} />

@@ -2,16 +2,13 @@
 import { useCallback } from 'react';
 import { App } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../shared/api';
 import { errorMessage } from '../shared/errors';
 import { useMe } from '../shared/session';
 import type { Locale, Me, OrgRef, Permission, Role } from '../shared/types';
 
-export function useLocale(): Locale {
-  const { i18n } = useTranslation();
-  return i18n.language === 'en' ? 'en' : 'zh-CN';
-}
+export { useLocale } from '../shared/i18n';
 
 /** The signed-in account; the console only renders pages once it is known. */
 export function useCurrentMe(): Me {
@@ -31,6 +28,24 @@ export function useNotify() {
     ok: (text: string) => void message.success(text),
     fail: (err: unknown) => void message.error(errorMessage(err, t)),
   };
+}
+
+/**
+ * A change sent to the server: on success the lists under `refresh` are reloaded, `ok` (when given)
+ * says what was done and `then` runs; a failure is reported.
+ */
+export function useSave<V, R>(send: (v: V) => Promise<R>, opts: { refresh: string; ok?: (r: R, v: V) => string; then?: (r: R, v: V) => void }) {
+  const notify = useNotify();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: send,
+    onSuccess: (r, v) => {
+      if (opts.ok) notify.ok(opts.ok(r, v));
+      void qc.invalidateQueries({ queryKey: [opts.refresh] });
+      opts.then?.(r, v);
+    },
+    onError: notify.fail,
+  });
 }
 
 export function orgLabel(o: Pick<OrgRef, 'name' | 'nameEn'> | null | undefined, locale: Locale): string {

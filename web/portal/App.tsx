@@ -1,9 +1,11 @@
-import { useQueryClient } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useAuthWatch, useLocaleFromAccount, useMe } from '../shared/session';
+import { Navigate, Route, Routes } from 'react-router';
+import { useSession } from '../shared/session';
 import { errorMessage } from '../shared/errors';
 import { Login } from './Login';
 import { Home } from './Home';
+import { Register } from './Register';
 import { LanguageToggle } from './LanguageToggle';
 
 function NotFound() {
@@ -24,15 +26,9 @@ function NotFound() {
   );
 }
 
-export function App() {
-  const qc = useQueryClient();
+/** Waits for the session before showing a page, and offers a retry when it could not be loaded. */
+function SessionGate({ me, children }: { me: ReturnType<typeof useSession>; children: ReactNode }) {
   const { t } = useTranslation();
-  useAuthWatch(qc);
-  const me = useMe();
-  useLocaleFromAccount(me.data);
-
-  if (location.pathname !== '/' && location.pathname !== '/index.html') return <NotFound />;
-
   if (me.isPending) {
     return (
       <div className="page page-center" aria-busy="true">
@@ -56,6 +52,20 @@ export function App() {
       </div>
     );
   }
-  if (!me.data || me.data.mfaPending) return <Login me={me.data} />;
-  return <Home me={me.data} />;
+  return children;
+}
+
+export function App() {
+  const me = useSession();
+  const signedIn = !!me.data && !me.data.mfaPending;
+  const home = <SessionGate me={me}>{signedIn ? <Home me={me.data!} /> : <Login me={me.data} />}</SessionGate>;
+  return (
+    <Routes>
+      <Route path="/" element={home} />
+      <Route path="/index.html" element={home} />
+      {/* Someone already signed in has an account: registering again makes no sense. */}
+      <Route path="/register" element={<SessionGate me={me}>{signedIn ? <Navigate to="/" replace /> : <Register />}</SessionGate>} />
+      <Route path="*" element={<NotFound />} />
+    </Routes>
+  );
 }

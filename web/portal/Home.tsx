@@ -5,10 +5,11 @@ import { api } from '../shared/api';
 import { actionLabel } from '../shared/actions';
 import { errorMessage } from '../shared/errors';
 import { formatDateTime, formatLongDate, formatRelative } from '../shared/format';
+import { useLocale } from '../shared/i18n';
 import { useLogout } from '../shared/session';
-import type { AuditEntry, CityInfo, Locale, Me } from '../shared/types';
-import { LanguageSegmented, LanguageToggle } from './LanguageToggle';
-import logoUrl from '../shared/favicon.svg';
+import type { AuditEntry, CityInfo, Me } from '../shared/types';
+import { LanguageSegmented } from './LanguageToggle';
+import { BrandBar, Section } from './ui';
 
 function greetingKey(now: Date): string {
   const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', hourCycle: 'h23' }).format(now));
@@ -24,9 +25,20 @@ function ActivityIcon({ action }: { action: string }) {
   return <span className={cls} aria-hidden />;
 }
 
+function AccountRow({ label, value, mono, testId }: { label: string; value: string; mono?: boolean; testId?: string }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd className={mono ? 'mono' : undefined} data-testid={testId}>
+        {value}
+      </dd>
+    </div>
+  );
+}
+
 export function Home({ me }: { me: Me }) {
-  const { t, i18n } = useTranslation();
-  const locale = (i18n.language === 'en' ? 'en' : 'zh-CN') as Locale;
+  const { t } = useTranslation();
+  const locale = useLocale();
   const logout = useLogout();
   const [toast, setToast] = useState<'portal.languageSaved' | 'errors.generic' | ''>('');
 
@@ -47,13 +59,7 @@ export function Home({ me }: { me: Me }) {
   return (
     <div className="home">
       <header className="home-header">
-        <div className="home-bar">
-          <div className="brand">
-            <img src={logoUrl} alt="" className="brand-logo" width={26} height={26} />
-            <span>{t('portal.title')}</span>
-          </div>
-          <LanguageToggle light onSaved={onSaved} />
-        </div>
+        <BrandBar className="home-bar" logoSize={26} onSaved={onSaved} />
         <div className="greeting">
           <h1>
             {t(`portal.greeting.${greetingKey(now)}`)}
@@ -79,36 +85,14 @@ export function Home({ me }: { me: Me }) {
             </span>
           </div>
           <dl className="account-rows">
-            <div>
-              <dt>{t('portal.idNumber')}</dt>
-              <dd className="mono" data-testid="id-number">
-                {u.idNumberMasked ?? t('portal.notProvided')}
-              </dd>
-            </div>
-            <div>
-              <dt>{t('portal.phone')}</dt>
-              <dd className="mono" data-testid="phone">
-                {u.phoneMasked ?? t('portal.notProvided')}
-              </dd>
-            </div>
-            {orgName && (
-              <div>
-                <dt>{t('portal.org')}</dt>
-                <dd>{orgName}</dd>
-              </div>
-            )}
-            <div>
-              <dt>{t('portal.mfa')}</dt>
-              <dd>{u.totpEnabled ? t('portal.mfaOn') : t('portal.mfaOff')}</dd>
-            </div>
+            <AccountRow label={t('portal.idNumber')} value={u.idNumberMasked ?? t('portal.notProvided')} mono testId="id-number" />
+            <AccountRow label={t('portal.phone')} value={u.phoneMasked ?? t('portal.notProvided')} mono testId="phone" />
+            {orgName && <AccountRow label={t('portal.org')} value={orgName} />}
+            <AccountRow label={t('portal.mfa')} value={u.totpEnabled ? t('portal.mfaOn') : t('portal.mfaOff')} />
           </dl>
         </section>
 
-        <section className="card section">
-          <div className="section-head">
-            <h2>{t('portal.city')}</h2>
-            {city.data && <span className="muted small">{t('portal.districtsCount', { count: city.data.districts.length })}</span>}
-          </div>
+        <Section title={t('portal.city')} extra={city.data && <span className="muted small">{t('portal.districtsCount', { count: city.data.districts.length })}</span>}>
           {city.isPending && <div className="skeleton-grid" aria-busy="true" />}
           {city.isError && <p className="alert">{errorMessage(city.error, t)}</p>}
           {city.data && (
@@ -127,12 +111,9 @@ export function Home({ me }: { me: Me }) {
               </p>
             </>
           )}
-        </section>
+        </Section>
 
-        <section className="card section">
-          <div className="section-head">
-            <h2>{t('portal.activity')}</h2>
-          </div>
+        <Section title={t('portal.activity')}>
           {activity.isPending && <div className="skeleton-list" aria-busy="true" />}
           {activity.isError && <p className="muted">{t('portal.activityError')}</p>}
           {activity.data && activity.data.items.length === 0 && <p className="muted">{t('portal.activityEmpty')}</p>}
@@ -153,17 +134,14 @@ export function Home({ me }: { me: Me }) {
               ))}
             </ul>
           )}
-        </section>
+        </Section>
 
-        <section className="card section">
-          <div className="section-head">
-            <h2>{t('portal.settings')}</h2>
-          </div>
+        <Section title={t('portal.settings')}>
           <div className="setting-row">
             <span>{t('portal.language')}</span>
             <LanguageSegmented onSaved={onSaved} />
           </div>
-        </section>
+        </Section>
 
         <button type="button" className="btn btn-outline-danger btn-block" onClick={() => void logout()}>
           {t('action.logout')}

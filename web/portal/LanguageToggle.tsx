@@ -1,65 +1,45 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { currentLocale } from '../shared/i18n';
-import { useChangeLocale } from '../shared/session';
-import type { Locale } from '../shared/types';
+import { useLanguageSwitch } from '../shared/session';
+
+interface Props {
+  /** Told whether the choice was saved on the account (signed in) or could not be. */
+  onSaved?: (ok: boolean) => void;
+}
+
+function useReported(onSaved: Props['onSaved']) {
+  return useLanguageSwitch({ onSaved: onSaved && (() => onSaved(true)), onError: onSaved && (() => onSaved(false)) });
+}
 
 /** Compact 中 / EN switch for the top bar. */
-export function LanguageToggle({ onSaved, light }: { onSaved?: (ok: boolean) => void; light?: boolean }) {
-  const { t, i18n } = useTranslation();
-  const change = useChangeLocale();
-  const [busy, setBusy] = useState(false);
-  const lng = (i18n.language as Locale) ?? currentLocale();
-  const next: Locale = lng === 'en' ? 'zh-CN' : 'en';
+export function LanguageToggle({ onSaved, light }: Props & { light?: boolean }) {
+  const { t } = useTranslation();
+  const lang = useReported(onSaved);
   return (
     <button
       type="button"
       className={`lang-toggle${light ? ' lang-toggle-light' : ''}`}
-      disabled={busy}
-      aria-label={`${t('lang.label')}: ${t(`lang.${next}`)}`}
-      title={t(`lang.${next}`)}
-      onClick={async () => {
-        setBusy(true);
-        try {
-          await change(next);
-          onSaved?.(true);
-        } catch {
-          onSaved?.(false);
-        } finally {
-          setBusy(false);
-        }
-      }}
+      disabled={lang.busy}
+      aria-label={`${t('lang.label')}: ${t(`lang.${lang.other}`)}`}
+      title={t(`lang.${lang.other}`)}
+      onClick={() => void lang.choose(lang.other)}
     >
-      <span className={lng !== 'en' ? 'on' : ''}>中</span>
-      <span className={lng === 'en' ? 'on' : ''}>EN</span>
+      {lang.locales.map((l) => (
+        <span key={l} className={lang.current === l ? 'on' : ''}>
+          {t(`lang.short.${l}`)}
+        </span>
+      ))}
     </button>
   );
 }
 
 /** Full-width segmented control for the settings section. */
-export function LanguageSegmented({ onSaved }: { onSaved?: (ok: boolean) => void }) {
-  const { t, i18n } = useTranslation();
-  const change = useChangeLocale();
-  const lng = i18n.language as Locale;
+export function LanguageSegmented({ onSaved }: Props) {
+  const { t } = useTranslation();
+  const lang = useReported(onSaved);
   return (
     <div className="segmented" role="radiogroup" aria-label={t('lang.label')}>
-      {(['zh-CN', 'en'] as Locale[]).map((l) => (
-        <button
-          key={l}
-          type="button"
-          role="radio"
-          aria-checked={lng === l}
-          className={lng === l ? 'active' : ''}
-          onClick={async () => {
-            if (l === lng) return;
-            try {
-              await change(l);
-              onSaved?.(true);
-            } catch {
-              onSaved?.(false);
-            }
-          }}
-        >
+      {lang.locales.map((l) => (
+        <button key={l} type="button" role="radio" aria-checked={lang.current === l} className={lang.current === l ? 'active' : ''} onClick={() => void lang.choose(l)}>
           {t(`lang.${l}`)}
         </button>
       ))}

@@ -1,22 +1,14 @@
 import { useTranslation } from 'react-i18next';
-import { useChangeLocale } from '../shared/session';
-import type { Locale } from '../shared/types';
+import { useLanguageSwitch } from '../shared/session';
 
+/** 中 / EN buttons in the big screen's style. */
 export function LangSwitch() {
-  const { t, i18n } = useTranslation();
-  const change = useChangeLocale();
-  const lng = (i18n.language === 'en' ? 'en' : 'zh-CN') as Locale;
+  const { t } = useTranslation();
+  const lang = useLanguageSwitch();
   return (
     <div className="lang-switch" role="radiogroup" aria-label={t('lang.label')}>
-      {(['zh-CN', 'en'] as Locale[]).map((l) => (
-        <button
-          key={l}
-          type="button"
-          role="radio"
-          aria-checked={lng === l}
-          className={lng === l ? 'on' : ''}
-          onClick={() => void change(l).catch(() => undefined)}
-        >
+      {lang.locales.map((l) => (
+        <button key={l} type="button" role="radio" aria-checked={lang.current === l} className={lang.current === l ? 'on' : ''} onClick={() => void lang.choose(l)}>
           {t(`lang.short.${l}`)}
         </button>
       ))}

@@ -1,17 +1,13 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../shared/errors';
-import { hasPermission, useAuthWatch, useLocaleFromAccount, useLogout, useMe } from '../shared/session';
+import { hasPermission, useLogout, useSession } from '../shared/session';
 import { ScreenLogin } from './ScreenLogin';
 import { Dashboard } from './Dashboard';
 import { LangSwitch } from './LangSwitch';
 
 export function ScreenApp() {
-  const qc = useQueryClient();
   const { t } = useTranslation();
-  useAuthWatch(qc);
-  const me = useMe();
-  useLocaleFromAccount(me.data);
+  const me = useSession();
   const logout = useLogout();
 
   if (me.isPending) {

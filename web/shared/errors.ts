@@ -10,6 +10,16 @@ function localiseInstant(text: string): string | null {
   return m ? formatDateTime(m[0], currentLocale(), false) : null;
 }
 
+/** A problem's path without its leading "/" or "/body/": "/body/roles/0" gives "roles/0". */
+function fieldPath(path: string): string {
+  return path.replace(/^\/(body\/)?/, '');
+}
+
+/** The field a problem's path points at: "/body/idNumber" and "/idNumber" both give "idNumber". */
+export function fieldOf(path: string): string {
+  return fieldPath(path).split('/')[0];
+}
+
 export function errorMessage(err: unknown, t: TFunction, context: 'login' | 'code' | 'action' = 'action'): string {
   if (!err) return '';
   if (err instanceof NetworkError) return t('errors.network');
@@ -32,7 +42,7 @@ export function errorMessage(err: unknown, t: TFunction, context: 'login' | 'cod
       default:
         if (context === 'code' && err.status === 400) return t('errors.codeWrong');
         if (err.status >= 500) return t('errors.server');
-        if (p.errors?.length) return p.errors.map((e) => (e.path ? `${e.path.replace(/^\/body\//, '')}: ${e.message}` : e.message)).join('; ');
+        if (p.errors?.length) return p.errors.map((e) => (e.path ? `${fieldPath(e.path)}: ${e.message}` : e.message)).join('; ');
         return p.detail || p.title || t('errors.generic');
     }
   }

@@ -1,6 +1,6 @@
 // i18next set-up shared by the three apps: common strings here, each app adds its own.
 import i18next from 'i18next';
-import { initReactI18next } from 'react-i18next';
+import { initReactI18next, useTranslation } from 'react-i18next';
 import type { Locale } from './types';
 
 export const LOCALE_KEY = 'dq.locale';
@@ -8,126 +8,105 @@ export const LOCALES: Locale[] = ['zh-CN', 'en'];
 
 type Tree = { [k: string]: string | Tree };
 
-const commonZh: Tree = {
-  brand: { name: '数字青岛', nameEn: 'Digital Qingdao', city: '青岛市' },
-  lang: { 'zh-CN': '简体中文', en: 'English', label: '语言', short: { 'zh-CN': '中', en: 'EN' } },
-  action: {
-    login: '登录',
-    logout: '退出登录',
-    cancel: '取消',
-    confirm: '确定',
-    save: '保存',
-    back: '返回',
-    retry: '重试',
-    reload: '刷新',
-    copy: '复制',
-    copied: '已复制',
-    close: '关闭',
-    search: '搜索',
-    reset: '重置',
-    edit: '编辑',
-    create: '新建',
-  },
-  login: {
-    username: '用户名',
-    usernamePlaceholder: '请输入用户名',
-    password: '密码',
-    passwordPlaceholder: '请输入密码',
-    submit: '登录',
-    submitting: '正在登录…',
-    required: '请输入用户名和密码',
-    mfaTitle: '两步验证',
-    mfaHint: '请打开身份验证器应用，输入 6 位动态验证码。',
-    code: '验证码',
-    codePlaceholder: '6 位数字',
-    verify: '验证',
-    codeInvalid: '请输入 6 位数字验证码',
-    useOtherAccount: '使用其他账号登录',
-    enrolTitle: '启用两步验证',
-    enrolHint: '按安全策略，此账号须先启用两步验证。请用身份验证器应用扫描二维码或手动输入密钥，然后输入应用显示的 6 位验证码。',
-    secret: '密钥',
-  },
-  errors: {
-    invalidCredentials: '用户名或密码错误',
-    locked: '账号已被临时锁定',
-    rateLimited: '尝试次数过多，请稍后再试',
-    unauthorized: '登录已失效，请重新登录',
-    forbidden: '您没有执行此操作的权限',
-    noPermissionPage: '您没有访问此页面的权限',
-    notFound: '请求的内容不存在',
-    network: '网络连接失败，请检查网络后重试',
-    server: '服务器出现问题，请稍后再试',
-    generic: '操作失败',
-    codeWrong: '验证码错误或已过期',
-    disabled: '账号已停用',
-  },
-  kind: { citizen: '市民', enterprise: '企业', staff: '工作人员' },
-  orgKind: { city: '市', district: '区（市）', department: '部门', subunit: '内设机构', enterprise: '企业' },
-  status: { active: '正常', disabled: '已停用', locked: '已锁定' },
-  loading: '加载中…',
-  empty: '暂无数据',
-};
+/** A string in both languages, Chinese first. */
+type Pair = readonly [zh: string, en: string];
+/** Strings written once per key, each leaf a [Chinese, English] pair, so the two languages cannot drift apart. */
+export type BilingualTree = { readonly [k: string]: Pair | BilingualTree };
 
-const commonEn: Tree = {
-  brand: { name: 'Digital Qingdao', nameEn: 'Digital Qingdao', city: 'Qingdao' },
-  lang: { 'zh-CN': '简体中文', en: 'English', label: 'Language', short: { 'zh-CN': '中', en: 'EN' } },
+/** Splits a tree of [zh, en] pairs into the two resource trees i18next wants. */
+export function bilingual(tree: BilingualTree): { zh: Tree; en: Tree } {
+  const zh: Tree = {};
+  const en: Tree = {};
+  for (const [k, v] of Object.entries(tree)) {
+    if (isPair(v)) {
+      zh[k] = v[0];
+      en[k] = v[1];
+    } else {
+      const sub = bilingual(v);
+      zh[k] = sub.zh;
+      en[k] = sub.en;
+    }
+  }
+  return { zh, en };
+}
+
+function isPair(v: Pair | BilingualTree): v is Pair {
+  return Array.isArray(v);
+}
+
+const common = bilingual({
+  brand: { name: ['数字青岛', 'Digital Qingdao'], nameEn: ['Digital Qingdao', 'Digital Qingdao'], city: ['青岛市', 'Qingdao'] },
+  lang: {
+    'zh-CN': ['简体中文', '简体中文'],
+    en: ['English', 'English'],
+    label: ['语言', 'Language'],
+    short: { 'zh-CN': ['中', '中'], en: ['EN', 'EN'] },
+  },
   action: {
-    login: 'Sign in',
-    logout: 'Sign out',
-    cancel: 'Cancel',
-    confirm: 'OK',
-    save: 'Save',
-    back: 'Back',
-    retry: 'Retry',
-    reload: 'Refresh',
-    copy: 'Copy',
-    copied: 'Copied',
-    close: 'Close',
-    search: 'Search',
-    reset: 'Reset',
-    edit: 'Edit',
-    create: 'New',
+    login: ['登录', 'Sign in'],
+    logout: ['退出登录', 'Sign out'],
+    cancel: ['取消', 'Cancel'],
+    confirm: ['确定', 'OK'],
+    save: ['保存', 'Save'],
+    back: ['返回', 'Back'],
+    retry: ['重试', 'Retry'],
+    reload: ['刷新', 'Refresh'],
+    copy: ['复制', 'Copy'],
+    copied: ['已复制', 'Copied'],
+    close: ['关闭', 'Close'],
+    search: ['搜索', 'Search'],
+    reset: ['重置', 'Reset'],
+    edit: ['编辑', 'Edit'],
+    create: ['新建', 'New'],
   },
   login: {
-    username: 'Username',
-    usernamePlaceholder: 'Enter your username',
-    password: 'Password',
-    passwordPlaceholder: 'Enter your password',
-    submit: 'Sign in',
-    submitting: 'Signing in…',
-    required: 'Enter your username and password',
-    mfaTitle: 'Two-step verification',
-    mfaHint: 'Open your authenticator app and enter the 6-digit code.',
-    code: 'Code',
-    codePlaceholder: '6 digits',
-    verify: 'Verify',
-    codeInvalid: 'Enter the 6-digit code',
-    useOtherAccount: 'Sign in with another account',
-    enrolTitle: 'Set up two-step verification',
-    enrolHint:
+    username: ['用户名', 'Username'],
+    usernamePlaceholder: ['请输入用户名', 'Enter your username'],
+    password: ['密码', 'Password'],
+    passwordPlaceholder: ['请输入密码', 'Enter your password'],
+    submit: ['登录', 'Sign in'],
+    submitting: ['正在登录…', 'Signing in…'],
+    required: ['请输入用户名和密码', 'Enter your username and password'],
+    mfaTitle: ['两步验证', 'Two-step verification'],
+    mfaHint: ['请打开身份验证器应用，输入 6 位动态验证码。', 'Open your authenticator app and enter the 6-digit code.'],
+    code: ['验证码', 'Code'],
+    codePlaceholder: ['6 位数字', '6 digits'],
+    verify: ['验证', 'Verify'],
+    codeInvalid: ['请输入 6 位数字验证码', 'Enter the 6-digit code'],
+    useOtherAccount: ['使用其他账号登录', 'Sign in with another account'],
+    enrolTitle: ['启用两步验证', 'Set up two-step verification'],
+    enrolHint: [
+      '按安全策略，此账号须先启用两步验证。请用身份验证器应用扫描二维码或手动输入密钥，然后输入应用显示的 6 位验证码。',
       'Security policy requires two-step verification for this account. Scan the QR code with an authenticator app or enter the secret by hand, then type the 6-digit code it shows.',
-    secret: 'Secret',
+    ],
+    secret: ['密钥', 'Secret'],
   },
   errors: {
-    invalidCredentials: 'Wrong username or password',
-    locked: 'The account is temporarily locked',
-    rateLimited: 'Too many attempts, please try again later',
-    unauthorized: 'Your session has ended, please sign in again',
-    forbidden: 'You do not have permission for this action',
-    noPermissionPage: 'You do not have permission to view this page',
-    notFound: 'Not found',
-    network: 'Network error, please check your connection and retry',
-    server: 'Something went wrong on the server, please try again later',
-    generic: 'The operation failed',
-    codeWrong: 'The code is wrong or has expired',
-    disabled: 'The account is disabled',
+    invalidCredentials: ['用户名或密码错误', 'Wrong username or password'],
+    locked: ['账号已被临时锁定', 'The account is temporarily locked'],
+    rateLimited: ['尝试次数过多，请稍后再试', 'Too many attempts, please try again later'],
+    unauthorized: ['登录已失效，请重新登录', 'Your session has ended, please sign in again'],
+    forbidden: ['您没有执行此操作的权限', 'You do not have permission for this action'],
+    noPermissionPage: ['您没有访问此页面的权限', 'You do not have permission to view this page'],
+    notFound: ['请求的内容不存在', 'Not found'],
+    network: ['网络连接失败，请检查网络后重试', 'Network error, please check your connection and retry'],
+    server: ['服务器出现问题，请稍后再试', 'Something went wrong on the server, please try again later'],
+    generic: ['操作失败', 'The operation failed'],
+    codeWrong: ['验证码错误或已过期', 'The code is wrong or has expired'],
+    disabled: ['账号已停用', 'The account is disabled'],
   },
-  kind: { citizen: 'Citizen', enterprise: 'Enterprise', staff: 'Staff' },
-  orgKind: { city: 'City', district: 'District', department: 'Department', subunit: 'Sub-unit', enterprise: 'Enterprise' },
-  status: { active: 'Active', disabled: 'Disabled', locked: 'Locked' },
-  loading: 'Loading…',
-  empty: 'No data',
-};
+  kind: { citizen: ['市民', 'Citizen'], enterprise: ['企业', 'Enterprise'], staff: ['工作人员', 'Staff'] },
+  orgKind: {
+    city: ['市', 'City'],
+    district: ['区（市）', 'District'],
+    department: ['部门', 'Department'],
+    subunit: ['内设机构', 'Sub-unit'],
+    enterprise: ['企业', 'Enterprise'],
+  },
+  status: { active: ['正常', 'Active'], disabled: ['已停用', 'Disabled'], locked: ['已锁定', 'Locked'] },
+  loading: ['加载中…', 'Loading…'],
+  empty: ['暂无数据', 'No data'],
+});
 
 function merge(a: Tree, b: Tree): Tree {
   const out: Tree = { ...a };
@@ -157,8 +136,8 @@ export function setupI18n(app: { zh: Tree; en: Tree }): typeof i18next {
   const lng = storedLocale();
   void i18next.use(initReactI18next).init({
     resources: {
-      'zh-CN': { translation: merge(commonZh, app.zh) },
-      en: { translation: merge(commonEn, app.en) },
+      'zh-CN': { translation: merge(common.zh, app.zh) },
+      en: { translation: merge(common.en, app.en) },
     },
     lng,
     fallbackLng: 'zh-CN',
@@ -184,6 +163,12 @@ export function applyLocale(l: Locale): void {
 
 export function currentLocale(): Locale {
   return normaliseLocale(i18next.language) ?? 'zh-CN';
+}
+
+/** The UI language, re-rendering the component when it changes. */
+export function useLocale(): Locale {
+  const { i18n } = useTranslation();
+  return normaliseLocale(i18n.language) ?? 'zh-CN';
 }
 
 export type { Tree as I18nTree };

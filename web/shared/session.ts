@@ -1,9 +1,9 @@
 // Session state shared by the apps: who is signed in (GET /api/auth/me), the two-step login,
 // sign-out and the per-user language preference.
 import { useCallback, useEffect, useState } from 'react';
-import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { ApiError, api, onAuthProblem, rememberCsrfToken, request } from './api';
-import { applyLocale, currentLocale, normaliseLocale } from './i18n';
+import { LOCALES, applyLocale, currentLocale, normaliseLocale, useLocale } from './i18n';
 import type { Locale, LoginResult, Me, PublicUser } from './types';
 
 export const ME_KEY = ['auth', 'me'] as const;
@@ -44,6 +44,24 @@ export function useAuthWatch(qc: QueryClient): void {
   );
 }
 
+/**
+ * What every app does first: watch for a lost session, ask who is signed in and follow their
+ * language. Returns the `useMe` query.
+ */
+export function useSession() {
+  const qc = useQueryClient();
+  useAuthWatch(qc);
+  const me = useMe();
+  useLocaleFromAccount(me.data);
+  return me;
+}
+
+/** A sign-in (or a registration, which signs in) succeeded: keep its CSRF token and load the account. */
+async function signedIn(qc: QueryClient, r: LoginResult): Promise<void> {
+  rememberCsrfToken(r.csrfToken);
+  await qc.refetchQueries({ queryKey: ME_KEY });
+}
+
 /** Keep the UI language in line with the account's saved preference when someone signs in. */
 export function useLocaleFromAccount(me: Me | null | undefined): void {
   const userId = me?.user.id;
@@ -67,6 +85,34 @@ export function useChangeLocale() {
     },
     [qc],
   );
+}
+
+/**
+ * The logic behind every language switch (each app draws its own): the current language, the
+ * other one, and `choose`, which switches and reports whether saving it on the account worked.
+ */
+export function useLanguageSwitch(report?: { onSaved?: () => void; onError?: (err: unknown) => void }) {
+  const change = useChangeLocale();
+  const [busy, setBusy] = useState(false);
+  const current = useLocale();
+  const onSaved = report?.onSaved;
+  const onError = report?.onError;
+  const choose = useCallback(
+    async (l: Locale) => {
+      if (l === current) return;
+      setBusy(true);
+      try {
+        await change(l);
+        onSaved?.();
+      } catch (e) {
+        onError?.(e);
+      } finally {
+        setBusy(false);
+      }
+    },
+    [change, current, onSaved, onError],
+  );
+  return { current, other: (current === 'en' ? 'zh-CN' : 'en') as Locale, locales: LOCALES, busy, choose };
 }
 
 export function useLogout() {
@@ -118,9 +164,7 @@ export function useLoginFlow(me: Me | null | undefined) {
       setBusy(true);
       setError(null);
       try {
-        const r = await request<LoginResult>('POST', '/api/auth/login', { username, password }, { quiet401: true });
-        rememberCsrfToken(r.csrfToken);
-        await qc.refetchQueries({ queryKey: ME_KEY });
+        await signedIn(qc, await request<LoginResult>('POST', '/api/auth/login', { username, password }, { quiet401: true }));
       } catch (e) {
         setError(e);
       } finally {
@@ -154,6 +198,24 @@ export function useLoginFlow(me: Me | null | undefined) {
   }, [logout]);
 
   return { step, busy, error, enrolment, submitPassword, submitCode, restart, clearError: () => setError(null) };
+}
+
+/** What a citizen gives to open an account (POST /api/auth/register). */
+export interface Registration {
+  username: string;
+  password: string;
+  displayName: string;
+  idNumber: string;
+  phone?: string;
+}
+
+/** Opens a citizen account; the server signs the new citizen in, so the account is loaded after. */
+export function useRegistration() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Registration) => request<LoginResult>('POST', '/api/auth/register', body, { quiet401: true }),
+    onSuccess: (r) => signedIn(qc, r),
+  });
 }
 
 export function hasPermission(me: Me | null | undefined, perm: string): boolean {

@@ -25,6 +25,7 @@ export interface PublicUser {
 
 export interface UserRow extends PublicUser {
   orgName: string | null;
+  orgNameEn: string | null;
 }
 
 export interface OrgRef {
@@ -167,6 +168,6 @@ export interface StatsOverview {
   jobs: { queued: number; running: number; done: number; dead: number };
   audit: { total: number; last24h: number };
   auditByHour: { hour: string; count: number }[];
-  orgsByDistrict: { code: string; name: string; nameEn?: string; count: number }[];
+  orgsByDistrict: { code: string; name: string; nameEn: string | null; count: number }[];
   generatedAt: string;
 }

@@ -2,9 +2,10 @@
 // hash, so editing or deleting any entry breaks the chain from there on. Appends serialise on an
 // advisory lock inside the caller's transaction: the entry lands with the change it describes, or not at all.
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, is, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Actor } from '../auth/actor';
-import { rows, type Db, type DbOrTx } from '../db/client';
+import { inTransaction, rows, type Db, type DbOrTx, type Tx } from '../db/client';
 import { appMeta } from '../db/meta.schema';
 import { auditLog } from './audit.schema';
 
@@ -88,6 +89,14 @@ export function redact(value: unknown): unknown {
 }
 
 export async function recordAudit(db: DbOrTx, actor: Actor, input: AuditInput): Promise<AuditEntry> {
+  // The advisory lock is transaction-scoped: outside a transaction every statement would commit (and
+  // release it) on its own, and two writers could chain onto the same previous entry. So a caller
+  // without a transaction gets one here.
+  if (!is(db, PgTransaction)) return inTransaction(db, (tx) => appendEntry(tx, actor, input));
+  return appendEntry(db as Tx, actor, input);
+}
+
+async function appendEntry(db: Tx, actor: Actor, input: AuditInput): Promise<AuditEntry> {
   await db.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
   const [last] = await db.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
   const summary = JSON.parse(
@@ -124,42 +133,63 @@ export async function recordAudit(db: DbOrTx, actor: Actor, input: AuditInput): 
   return { ...base, seq: inserted.seq, hash };
 }
 
+/**
+ * Why verification failed. `edited`: the entry's content no longer matches its hash. `deleted`: its
+ * previous-hash does not match the entry before it (an entry in between was deleted, or the one before
+ * was rewritten together with its hash). `truncated`: the chain ends before the recorded head. `head-missing`:
+ * entries exist but the head anchor is gone.
+ */
+export type AuditBreakReason = 'edited' | 'deleted' | 'truncated' | 'head-missing';
+
 export interface VerifyResult {
   ok: boolean;
   checked: number;
   /** First entry that does not match (edited, or the one after a deleted entry). */
-  brokenAt?: { seq: number; reason: string };
+  brokenAt?: { seq: number; reason: AuditBreakReason; detail: string };
   headSeq?: number;
 }
 
-/** Walk the whole chain in order, in pages, and report the first break. */
+/**
+ * Walk the chain in order, in pages, up to the head anchor, and report the first break. The head is read
+ * first: entries are appended under a lock in seq order, so everything up to it is committed, and entries
+ * appended while the walk runs (a live server) are left for the next verification instead of looking
+ * like a mismatch.
+ */
 export async function verifyAuditChain(db: Db, onProgress?: (checked: number, total: number) => void): Promise<VerifyResult> {
-  const [{ total }] = await rows<{ total: string }>(db, sql`select count(*)::text as total from audit_log`);
+  const [headRow] = await db.select().from(appMeta).where(eq(appMeta.key, 'audit_head'));
+  const head = headRow ? (headRow.value as { seq: number; hash: string }) : null;
+  const upTo = head ? lte(auditLog.seq, head.seq) : undefined;
+  const [{ total }] = await rows<{ total: string }>(
+    db,
+    head ? sql`select count(*)::text as total from audit_log where seq <= ${head.seq}` : sql`select count(*)::text as total from audit_log`,
+  );
   const totalN = Number(total);
   let prev = GENESIS_HASH;
   let lastSeq = 0;
   let checked = 0;
+  const broken = (seq: number, reason: AuditBreakReason, detail: string): VerifyResult => ({ ok: false, checked, brokenAt: { seq, reason, detail } });
   for (;;) {
-    const page = await db.select().from(auditLog).where(gt(auditLog.seq, lastSeq)).orderBy(asc(auditLog.seq)).limit(2000);
+    const page = await db.select().from(auditLog).where(and(gt(auditLog.seq, lastSeq), upTo)).orderBy(asc(auditLog.seq)).limit(2000);
     if (page.length === 0) break;
     for (const r of page) {
       const e = r as unknown as AuditEntry;
-      if (e.prevHash !== prev) return { ok: false, checked, brokenAt: { seq: e.seq, reason: 'previous-hash mismatch: an entry before it was deleted or altered' } };
-      if (entryHash(e) !== e.hash) return { ok: false, checked, brokenAt: { seq: e.seq, reason: 'content does not match its hash: the entry was edited' } };
+      if (e.prevHash !== prev) {
+        return broken(e.seq, 'deleted', `its previous-hash does not match entry ${lastSeq || '(genesis)'}: an entry before it was deleted, or the one before it was rewritten`);
+      }
+      if (entryHash(e) !== e.hash) return broken(e.seq, 'edited', 'its content does not match its hash: the entry was edited');
       prev = e.hash;
       lastSeq = e.seq;
       checked++;
     }
     onProgress?.(checked, totalN);
   }
-  const [head] = await db.select().from(appMeta).where(eq(appMeta.key, 'audit_head'));
   if (head) {
-    const h = head.value as { seq: number; hash: string };
-    if (h.hash !== prev || h.seq !== lastSeq) {
-      return { ok: false, checked, brokenAt: { seq: h.seq, reason: 'the chain ends before the recorded head: entries were removed from the end' } };
+    if (head.seq !== lastSeq) {
+      return broken(lastSeq + 1, 'truncated', `the chain ends at entry ${lastSeq} but the recorded head is entry ${head.seq}: entries were removed from the end`);
     }
+    if (head.hash !== prev) return broken(lastSeq, 'edited', 'the last entry does not match the recorded head: it was rewritten together with its hash');
   } else if (checked > 0) {
-    return { ok: false, checked, brokenAt: { seq: lastSeq, reason: 'the recorded head is missing' } };
+    return broken(lastSeq, 'head-missing', 'the recorded head of the chain is missing');
   }
   return { ok: true, checked, headSeq: lastSeq };
 }

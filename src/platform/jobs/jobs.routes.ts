@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { recordAudit } from '../audit/audit.service';
 import { P } from '../auth/permissions';
-import type { Db } from '../db/client';
+import { inTransaction, type Db } from '../db/client';
 import { limitOffsetQuery, uuidParam } from '../http/paging';
 import { errors } from '../http/problem';
 import type { JobQueue } from './queue';
@@ -30,17 +30,22 @@ export async function jobsRoutes(app: FastifyInstance, deps: { db: Db; queue: Jo
     handlers: queue.registeredNames(),
   }));
 
-  app.post<{ Params: { id: string } }>('/api/jobs/:id/retry', { config: { auth: P.jobsManage }, schema: { tags: ['jobs'], params: uuidParam } }, async (req) => {
-    const job = await queue.retry(req.params.id);
-    if (!job) throw errors.conflict('only dead or finished jobs can be retried');
-    await recordAudit(deps.db, req.actor!, { action: 'job.retry', entityType: 'job', entityId: job.id, note: { name: job.name } });
-    return job;
-  });
+  // The state change and its audit entry land together, or not at all.
+  app.post<{ Params: { id: string } }>('/api/jobs/:id/retry', { config: { auth: P.jobsManage }, schema: { tags: ['jobs'], params: uuidParam } }, (req) =>
+    inTransaction(deps.db, async (tx) => {
+      const job = await queue.retry(req.params.id, tx);
+      if (!job) throw (await queue.exists(req.params.id, tx)) ? errors.conflict('only dead or finished jobs can be retried') : errors.notFound('job');
+      await recordAudit(tx, req.actor!, { action: 'job.retry', entityType: 'job', entityId: job.id, note: { name: job.name } });
+      return job;
+    }),
+  );
 
-  app.post<{ Params: { id: string } }>('/api/jobs/:id/cancel', { config: { auth: P.jobsManage }, schema: { tags: ['jobs'], params: uuidParam } }, async (req) => {
-    const job = await queue.cancel(req.params.id);
-    if (!job) throw errors.conflict('only queued jobs can be cancelled');
-    await recordAudit(deps.db, req.actor!, { action: 'job.cancel', entityType: 'job', entityId: job.id, note: { name: job.name } });
-    return job;
-  });
+  app.post<{ Params: { id: string } }>('/api/jobs/:id/cancel', { config: { auth: P.jobsManage }, schema: { tags: ['jobs'], params: uuidParam } }, (req) =>
+    inTransaction(deps.db, async (tx) => {
+      const job = await queue.cancel(req.params.id, tx);
+      if (!job) throw (await queue.exists(req.params.id, tx)) ? errors.conflict('only queued jobs can be cancelled') : errors.notFound('job');
+      await recordAudit(tx, req.actor!, { action: 'job.cancel', entityType: 'job', entityId: job.id, note: { name: job.name } });
+      return job;
+    }),
+  );
 }

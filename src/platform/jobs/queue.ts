@@ -1,11 +1,11 @@
 // A durable job queue in PostgreSQL. Jobs are rows; workers claim due rows with FOR UPDATE SKIP LOCKED
-// and hold a lease. A worker that dies (kill -9) stops renewing nothing: its lease simply runs out and the
-// job is claimed again, so every job runs at least once. Handlers must therefore be idempotent; the
-// idempotency key makes enqueueing idempotent too.
+// and hold a lease, which they renew while the handler runs. A worker that dies (kill -9) stops renewing:
+// its lease simply runs out and the job is claimed again, so every job runs at least once. Handlers must
+// therefore be idempotent; the idempotency key makes enqueueing idempotent too.
 import os from 'node:os';
 import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { rows, type Db } from '../db/client';
+import { inTransaction, rows, type Db, type DbOrTx } from '../db/client';
 import { jobSchedules, jobs } from './jobs.schema';
 
 export type JobRow = typeof jobs.$inferSelect;
@@ -15,6 +15,8 @@ export interface JobContext {
   /** Attempts so far including this one. */
   attempt: number;
   log: Logger;
+  /** Aborted when this worker lost the job's lease (another worker may be running it now). */
+  signal: AbortSignal;
 }
 
 export type JobHandler = (payload: Record<string, unknown>, ctx: JobContext) => Promise<unknown>;
@@ -27,7 +29,11 @@ export interface EnqueueOptions {
 }
 
 export interface QueueOptions {
-  /** How long a claimed job may run before another worker may take it over. */
+  /**
+   * How long a claimed job stays reserved without news from its worker. A live worker renews the lease
+   * every third of it while the handler runs, so this bounds how long a crashed worker's job waits, not
+   * how long a job may run.
+   */
   leaseSeconds?: number;
   pollMs?: number;
   concurrency?: number;
@@ -35,7 +41,10 @@ export interface QueueOptions {
   backoffBaseSeconds?: number;
 }
 
-export class PermanentJobError extends Error {}
+/** Throw from a handler when retrying cannot help (bad payload, missing record): the job goes dead at once. */
+export class PermanentJobError extends Error {
+  override name = 'PermanentJobError';
+}
 
 export class JobQueue {
   private handlers = new Map<string, JobHandler>();
@@ -122,11 +131,23 @@ export class JobQueue {
   async pump(): Promise<number> {
     const free = this.concurrency - this.running;
     if (free <= 0) return 0;
-    const claimed = await this.claim(free);
+    // Reserve the slots before the claim query, so that two overlapping pumps (the poller and a drain)
+    // never claim more than the concurrency allows.
+    this.running += free;
+    let claimed: JobRow[] = [];
+    try {
+      claimed = await this.claim(free);
+    } finally {
+      this.running -= free - claimed.length;
+    }
     for (const job of claimed) {
-      const p = this.execute(job).finally(() => {
-        this.active.delete(p);
-      });
+      // A failed status update (database gone mid-shutdown) leaves the job running under a lease that
+      // runs out, so it is claimed again later; it must not become an unhandled rejection.
+      const p = this.execute(job)
+        .catch((err: unknown) => this.log.error({ err, jobId: job.id }, 'could not record the outcome of a job'))
+        .finally(() => {
+          this.active.delete(p);
+        });
       this.active.add(p);
     }
     return claimed.length;
@@ -136,9 +157,11 @@ export class JobQueue {
   async drain(maxRounds = 100): Promise<void> {
     for (let i = 0; i < maxRounds; i++) {
       await this.runDueSchedules();
+      // A full queue claims nothing: that means "come back when the running jobs finish", not "done".
+      const busy = this.active.size > 0;
       const n = await this.pump();
       await Promise.allSettled([...this.active]);
-      if (n === 0) return;
+      if (n === 0 && !busy) return;
     }
   }
 
@@ -166,20 +189,34 @@ export class JobQueue {
       .select()
       .from(jobs)
       .where(sql`${jobs.id} in (${sql.join(ids.map((i) => sql`${i}::uuid`), sql`, `)})`);
-    this.running += full.length;
     return full;
   }
 
   private async execute(job: JobRow): Promise<void> {
     const handler = this.handlers.get(job.name)!;
     const log = this.log.child({ job: job.name, jobId: job.id, attempt: job.attempts });
+    const lost = new AbortController();
+    // Heartbeat: keep the lease while the handler runs, so a long job is not taken over by another worker.
+    const heartbeat = setInterval(() => {
+      this.renewLease(job.id)
+        .then((kept) => {
+          if (!kept && !lost.signal.aborted) {
+            log.warn('job lease lost: another worker may have taken the job over');
+            lost.abort(new Error('job lease lost'));
+          }
+        })
+        .catch((err: unknown) => log.warn({ err }, 'job lease renewal failed'));
+    }, Math.max(50, (this.leaseSeconds * 1000) / 3));
+    heartbeat.unref?.();
     try {
-      const result = await handler(job.payload as Record<string, unknown>, { job, attempt: job.attempts, log });
+      const result = await handler(job.payload as Record<string, unknown>, { job, attempt: job.attempts, log, signal: lost.signal });
+      clearInterval(heartbeat);
       await this.db
         .update(jobs)
         .set({ status: 'done', result: (result ?? null) as never, leaseUntil: null, finishedAt: new Date(), updatedAt: new Date(), lastError: null })
         .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, this.workerId)));
     } catch (err) {
+      clearInterval(heartbeat);
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       const permanent = err instanceof PermanentJobError;
       const dead = permanent || job.attempts >= job.maxAttempts;
@@ -198,31 +235,53 @@ export class JobQueue {
         })
         .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, this.workerId)));
     } finally {
+      clearInterval(heartbeat);
       this.running--;
     }
   }
 
+  /** Extend the lease of a job this worker runs; false when the job is no longer ours. */
+  private async renewLease(id: string): Promise<boolean> {
+    const r = await this.db
+      .update(jobs)
+      .set({ leaseUntil: sql`now() + make_interval(secs => ${this.leaseSeconds})` })
+      .where(and(eq(jobs.id, id), eq(jobs.lockedBy, this.workerId), eq(jobs.status, 'running')))
+      .returning({ id: jobs.id });
+    return r.length > 0;
+  }
+
   private async runDueSchedules(): Promise<void> {
-    // Each due schedule advances its next run and enqueues one job keyed by the slot, so two nodes
-    // racing on the same schedule create one job.
-    const due = await rows<{ name: string; job_name: string; payload: Record<string, unknown>; slot: string }>(
-      this.db,
-      sql`update job_schedules set last_run_at = now(),
-            next_run_at = now() + make_interval(secs => every_seconds)
-          where enabled = 1 and next_run_at <= now()
-          returning name, job_name, payload, to_char(last_run_at at time zone 'UTC', 'YYYYMMDDHH24MISS') as slot`,
-    );
-    for (const s of due) {
-      if (!this.handlers.has(s.job_name)) continue;
-      await this.enqueue(s.job_name, s.payload ?? {}, { idempotencyKey: `schedule:${s.name}:${s.slot}` });
-      await this.db.update(jobs).set({ scheduleName: s.name }).where(eq(jobs.idempotencyKey, `schedule:${s.name}:${s.slot}`));
-    }
+    // Each due schedule advances its next run and enqueues one job keyed by the slot it was due for, in
+    // one transaction: two nodes racing on the same schedule create one job (the loser skips the locked
+    // row, or sees it already advanced), and a crash between the two steps loses no slot. The job is
+    // enqueued even when this node has no handler for it: a node that has one will run it.
+    const [anyDue] = await rows<{ n: number }>(this.db, sql`select 1 as n from job_schedules where enabled = 1 and next_run_at <= now() limit 1`);
+    if (!anyDue) return;
+    await inTransaction(this.db, async (tx) => {
+      const due = await rows<{ name: string; job_name: string; payload: Record<string, unknown> | null; slot: string }>(
+        tx,
+        sql`select name, job_name, payload, to_char(next_run_at at time zone 'UTC', 'YYYYMMDD"T"HH24MISS.US') as slot
+            from job_schedules
+            where enabled = 1 and next_run_at <= now()
+            for update skip locked`,
+      );
+      for (const s of due) {
+        await tx.execute(
+          sql`update job_schedules set last_run_at = now(), next_run_at = now() + make_interval(secs => every_seconds) where name = ${s.name}`,
+        );
+        await tx
+          .insert(jobs)
+          .values({ name: s.job_name, payload: s.payload ?? {}, idempotencyKey: `schedule:${s.name}:${s.slot}`, scheduleName: s.name })
+          .onConflictDoNothing();
+      }
+    });
   }
 
   // ---- console operations -------------------------------------------------------------------
 
-  async retry(id: string): Promise<JobRow | null> {
-    const [row] = await this.db
+  /** Queue a dead or finished job again with a fresh attempt budget; null when it is in another state. */
+  async retry(id: string, tx: DbOrTx = this.db): Promise<JobRow | null> {
+    const [row] = await tx
       .update(jobs)
       .set({ status: 'queued', runAt: new Date(), attempts: 0, lastError: null, finishedAt: null, updatedAt: new Date() })
       .where(and(eq(jobs.id, id), sql`${jobs.status} in ('dead', 'done')`))
@@ -230,13 +289,19 @@ export class JobQueue {
     return row ?? null;
   }
 
-  async cancel(id: string): Promise<JobRow | null> {
-    const [row] = await this.db
+  /** Give up a job that has not started; null when it is not queued. */
+  async cancel(id: string, tx: DbOrTx = this.db): Promise<JobRow | null> {
+    const [row] = await tx
       .update(jobs)
       .set({ status: 'dead', lastError: 'cancelled by an operator', finishedAt: new Date(), updatedAt: new Date() })
       .where(and(eq(jobs.id, id), eq(jobs.status, 'queued')))
       .returning();
     return row ?? null;
+  }
+
+  async exists(id: string, tx: DbOrTx = this.db): Promise<boolean> {
+    const [row] = await tx.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, id));
+    return !!row;
   }
 
   async list(f: { status?: string; name?: string; limit: number; offset: number }): Promise<{ items: JobRow[]; total: number }> {

@@ -7,7 +7,7 @@ import { api } from '../../shared/api';
 import { formatDateTime } from '../../shared/format';
 import { ME_KEY } from '../../shared/session';
 import type { Me, PublicUser } from '../../shared/types';
-import { LanguageSwitch } from '../Layout';
+import { LanguageSwitch } from '../components/LanguageSwitch';
 import { orgLabel, permLabel, roleLabel, useCurrentMe, useLocale, useNotify, usePermissions, useRoles, useCan } from '../hooks';
 
 function Profile() {

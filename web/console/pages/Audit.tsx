@@ -22,7 +22,7 @@ interface Filters {
 interface VerifyResult {
   ok: boolean;
   checked: number;
-  brokenAt?: { seq: number; reason: string };
+  brokenAt?: { seq: number; reason: string; detail?: string };
 }
 
 /** Audit summaries are small JSON documents; show them as "key: value" pairs. */
@@ -138,7 +138,7 @@ export default function Audit() {
             description={
               verify.data.ok
                 ? t('console.audit.verifyOk', { count: verify.data.checked })
-                : t('console.audit.verifyBroken', { seq: verify.data.brokenAt?.seq ?? '?', reason: verify.data.brokenAt?.reason ?? '' })
+                : t('console.audit.verifyBroken', { seq: verify.data.brokenAt?.seq ?? '?', reason: verify.data.brokenAt?.detail ?? verify.data.brokenAt?.reason ?? '' })
             }
             data-testid="verify-result"
           />

@@ -1,13 +1,14 @@
 import { useState } from 'react';
-import { Badge, Button, Card, Col, Input, Popconfirm, Row, Space, Statistic, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { Badge, Button, Card, Col, Input, Row, Space, Statistic, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
 import { formatDateTime, formatInterval, formatRelative } from '../../shared/format';
-import type { Job, JobStatus, JobSummary, Page } from '../../shared/types';
+import type { Job, JobStatus, JobSummary } from '../../shared/types';
 import { QueryError } from '../components/QueryError';
-import { shortId, useCan, useLocale, useNotify } from '../hooks';
+import { ConfirmRowButton, DataTable, RowButton, actionsColumn, usePagedList } from '../components/DataTable';
+import { shortId, useCan, useLocale, useSave } from '../hooks';
 
 const STATUSES: JobStatus[] = ['queued', 'running', 'done', 'dead'];
 const STATUS_COLOURS: Record<JobStatus, string> = { queued: 'processing', running: 'cyan', done: 'success', dead: 'error' };
@@ -17,27 +18,15 @@ export default function Jobs() {
   const { t } = useTranslation();
   const locale = useLocale();
   const can = useCan();
-  const notify = useNotify();
   const qc = useQueryClient();
   const [tab, setTab] = useState<'all' | JobStatus>('all');
   const [name, setName] = useState('');
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
 
   const summary = useQuery({ queryKey: ['jobs', 'summary'], queryFn: () => api.get<JobSummary>('/api/jobs/summary'), refetchInterval: 15_000 });
-  const list = useQuery({
-    queryKey: ['jobs', 'list', { tab, name, page, pageSize }],
-    queryFn: () => api.get<Page<Job>>('/api/jobs', { status: tab === 'all' ? undefined : tab, name, limit: pageSize, offset: (page - 1) * pageSize }),
-    placeholderData: keepPreviousData,
-    refetchInterval: 15_000,
-  });
-  const act = useMutation({
-    mutationFn: ({ id, op }: { id: string; op: 'retry' | 'cancel' }) => api.post(`/api/jobs/${id}/${op}`),
-    onSuccess: (_, v) => {
-      notify.ok(v.op === 'retry' ? t('console.jobs.retried') : t('console.jobs.cancelled'));
-      void qc.invalidateQueries({ queryKey: ['jobs'] });
-    },
-    onError: notify.fail,
+  const list = usePagedList<Job>(['jobs', 'list'], '/api/jobs', { status: tab === 'all' ? undefined : tab, name }, { refetchInterval: 15_000 });
+  const act = useSave(({ id, op }: { id: string; op: 'retry' | 'cancel' }) => api.post(`/api/jobs/${id}/${op}`), {
+    refresh: 'jobs',
+    ok: (_, v) => (v.op === 'retry' ? t('console.jobs.retried') : t('console.jobs.cancelled')),
   });
   const counts = summary.data?.counts ?? {};
 
@@ -92,10 +81,7 @@ export default function Jobs() {
       <Card variant="borderless" title={t('console.jobs.list')} size="small" className="section-card">
         <Tabs
           activeKey={tab}
-          onChange={(k) => {
-            setTab(k as typeof tab);
-            setPage(1);
-          }}
+          onChange={(k) => setTab(k as typeof tab)}
           items={[
             { key: 'all', label: t('console.c.all') },
             ...STATUSES.map((s) => ({
@@ -115,10 +101,7 @@ export default function Jobs() {
               <Input.Search
                 allowClear
                 placeholder={t('console.jobs.namePlaceholder')}
-                onSearch={(v) => {
-                  setName(v.trim());
-                  setPage(1);
-                }}
+                onSearch={(v) => setName(v.trim())}
                 style={{ width: 220 }}
               />
               <Button icon={<ReloadOutlined />} onClick={() => void qc.invalidateQueries({ queryKey: ['jobs'] })}>
@@ -127,11 +110,10 @@ export default function Jobs() {
             </Space>
           }
         />
-        <QueryError error={list.error} onRetry={() => void list.refetch()} />
-        <Table<Job>
+        <DataTable<Job>
+          {...list}
           rowKey="id"
-          loading={list.isFetching && !list.data}
-          dataSource={list.data?.items ?? []}
+          loading={list.query.isFetching && !list.query.data}
           scroll={{ x: 1300 }}
           expandable={{
             expandedRowRender: (j) => (
@@ -146,16 +128,6 @@ export default function Jobs() {
                 )}
               </div>
             ),
-          }}
-          pagination={{
-            current: page,
-            pageSize,
-            total: list.data?.total ?? 0,
-            showTotal: (n) => t('console.c.total', { count: n }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
-            },
           }}
           columns={[
             { title: 'ID', dataIndex: 'id', width: 110, render: (v: string) => <Tooltip title={v}><code className="muted-code">{shortId(v)}</code></Tooltip> },
@@ -178,32 +150,20 @@ export default function Jobs() {
                 ),
             },
             { title: t('console.jobs.schedule'), dataIndex: 'scheduleName', width: 200, render: (v: string | null) => (v ? <code className="nowrap">{v}</code> : '—') },
-            ...(can('jobs.manage')
-              ? [
-                  {
-                    title: t('console.c.actions'),
-                    key: 'actions',
-                    width: 110,
-                    fixed: 'right' as const,
-                    render: (_: unknown, j: Job) => (
-                      <Space size={0}>
-                        {j.status === 'dead' && (
-                          <Button size="small" type="link" onClick={() => act.mutate({ id: j.id, op: 'retry' })}>
-                            {t('console.jobs.retry')}
-                          </Button>
-                        )}
-                        {j.status === 'queued' && (
-                          <Popconfirm title={t('console.jobs.cancelConfirm')} onConfirm={() => act.mutate({ id: j.id, op: 'cancel' })}>
-                            <Button size="small" type="link" danger>
-                              {t('console.jobs.cancel')}
-                            </Button>
-                          </Popconfirm>
-                        )}
-                      </Space>
-                    ),
-                  },
-                ]
-              : []),
+            ...actionsColumn<Job>(
+              t,
+              (j) => (
+                <Space size={0}>
+                  {j.status === 'dead' && <RowButton onClick={() => act.mutate({ id: j.id, op: 'retry' })}>{t('console.jobs.retry')}</RowButton>}
+                  {j.status === 'queued' && (
+                    <ConfirmRowButton title={t('console.jobs.cancelConfirm')} onConfirm={() => act.mutate({ id: j.id, op: 'cancel' })} dangerOk={false}>
+                      {t('console.jobs.cancel')}
+                    </ConfirmRowButton>
+                  )}
+                </Space>
+              ),
+              { width: 110, show: can('jobs.manage') },
+            ),
           ]}
         />
       </Card>

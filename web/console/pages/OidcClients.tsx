@@ -1,14 +1,14 @@
 import { useState } from 'react';
-import { Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Radio, Space, Table, Tag, Typography } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Card, Checkbox, Form, Input, Radio, Space, Tag, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
 import { formatDateTime } from '../../shared/format';
 import type { OidcClient } from '../../shared/types';
-import { QueryError } from '../components/QueryError';
+import { ConfirmRowButton, DataTable, Toolbar, actionsColumn } from '../components/DataTable';
 import { ShowOnceModal } from '../components/ShowOnceModal';
-import { useLocale, useNotify } from '../hooks';
+import { FormModal } from '../components/FormModal';
+import { useLocale, useSave } from '../hooks';
 
 interface CreateValues {
   name: string;
@@ -53,15 +53,13 @@ function scopesOf(c: OidcClient): string[] {
 export default function OidcClients() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const notify = useNotify();
-  const qc = useQueryClient();
   const [form] = Form.useForm<CreateValues>();
   const [creating, setCreating] = useState(false);
   const [shown, setShown] = useState<{ name: string; clientId: string; clientSecret: string | null } | null>(null);
 
   const list = useQuery({ queryKey: ['oidc-clients'], queryFn: () => api.get<{ items: OidcClient[] }>('/api/oidc/clients') });
-  const create = useMutation({
-    mutationFn: (v: CreateValues) =>
+  const create = useSave(
+    (v: CreateValues) =>
       api.post<{ clientId: string; clientSecret: string | null; name: string }>('/api/oidc/clients', {
         name: v.name.trim(),
         redirectUris: parseUris(v.redirectUris),
@@ -69,36 +67,26 @@ export default function OidcClients() {
         clientType: v.clientType,
         scopes: v.scopes,
       }),
-    onSuccess: (r, v) => {
-      void qc.invalidateQueries({ queryKey: ['oidc-clients'] });
-      setCreating(false);
-      setShown({ name: r.name ?? v.name, clientId: r.clientId, clientSecret: r.clientSecret ?? null });
+    {
+      refresh: 'oidc-clients',
+      then: (r, v) => {
+        setCreating(false);
+        setShown({ name: r.name ?? v.name, clientId: r.clientId, clientSecret: r.clientSecret ?? null });
+      },
     },
-    onError: notify.fail,
-  });
-  const disable = useMutation({
-    mutationFn: (id: string) => api.del(`/api/oidc/clients/${encodeURIComponent(id)}`),
-    onSuccess: () => {
-      notify.ok(t('console.oidc.disabled'));
-      void qc.invalidateQueries({ queryKey: ['oidc-clients'] });
-    },
-    onError: notify.fail,
-  });
+  );
+  const disable = useSave((id: string) => api.del(`/api/oidc/clients/${encodeURIComponent(id)}`), { refresh: 'oidc-clients', ok: () => t('console.oidc.disabled') });
 
   return (
     <div className="page">
       <Card variant="borderless">
-        <div className="toolbar">
+        <Toolbar create={{ label: t('console.oidc.create'), onClick: () => setCreating(true) }}>
           <Typography.Text type="secondary">{t('console.c.total', { count: list.data?.items.length ?? 0 })}</Typography.Text>
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-            {t('console.oidc.create')}
-          </Button>
-        </div>
-        <QueryError error={list.error} onRetry={() => void list.refetch()} />
-        <Table<OidcClient>
+        </Toolbar>
+        <DataTable<OidcClient>
+          query={list}
+          rows={list.data?.items}
           rowKey="clientId"
-          loading={list.isFetching}
-          dataSource={list.data?.items ?? []}
           pagination={false}
           scroll={{ x: 1350 }}
           columns={[
@@ -143,57 +131,56 @@ export default function OidcClients() {
               width: 90,
               render: (v: string | null) => (v ? <Tag>{t('console.oidc.disabled')}</Tag> : <Tag color="success">{t('console.oidc.active')}</Tag>),
             },
-            {
-              title: t('console.c.actions'),
-              key: 'actions',
-              width: 90,
-              fixed: 'right',
-              render: (_, c) =>
-                c.disabledAt ? null : (
-                  <Popconfirm title={t('console.oidc.disableConfirm')} onConfirm={() => disable.mutate(c.clientId)} okButtonProps={{ danger: true }}>
-                    <Button size="small" type="link" danger>
-                      {t('console.oidc.disable')}
-                    </Button>
-                  </Popconfirm>
-                ),
-            },
+            ...actionsColumn<OidcClient>(t, (c) =>
+              c.disabledAt ? null : (
+                <ConfirmRowButton title={t('console.oidc.disableConfirm')} onConfirm={() => disable.mutate(c.clientId)}>
+                  {t('console.oidc.disable')}
+                </ConfirmRowButton>
+              ),
+            ),
           ]}
         />
       </Card>
-      <Modal open={creating} title={t('console.oidc.create')} onCancel={() => setCreating(false)} onOk={() => form.submit()} confirmLoading={create.isPending} destroyOnHidden width={600}>
-        <Form form={form} layout="vertical" preserve={false} initialValues={{ clientType: 'confidential', scopes: ['openid', 'profile'] }} onFinish={(v) => create.mutate(v)}>
-          <Form.Item name="name" label={t('console.oidc.name')} rules={[{ required: true }, { max: 100 }]}>
-            <Input autoComplete="off" />
-          </Form.Item>
-          <Form.Item
-            name="redirectUris"
-            label={t('console.oidc.redirectUris')}
-            extra={t('console.oidc.redirectHelp')}
-            rules={[{ required: true }, uriLinesRule((line) => t('console.oidc.redirectInvalid', { line }))]}
-          >
-            <Input.TextArea rows={4} placeholder="https://app.example.gov.cn/callback" spellCheck={false} style={{ fontFamily: 'monospace' }} />
-          </Form.Item>
-          <Form.Item
-            name="postLogoutRedirectUris"
-            label={t('console.oidc.postLogout')}
-            extra={t('console.oidc.postLogoutHelp')}
-            rules={[uriLinesRule((line) => t('console.oidc.redirectInvalid', { line }))]}
-          >
-            <Input.TextArea rows={2} spellCheck={false} style={{ fontFamily: 'monospace' }} />
-          </Form.Item>
-          <Form.Item name="scopes" label={t('console.oidc.scopes')} extra={t('console.oidc.scopesHelp')}>
-            <Checkbox.Group options={SCOPES.map((sc) => ({ value: sc, label: <code>{sc}</code>, disabled: sc === 'openid' }))} />
-          </Form.Item>
-          <Form.Item name="clientType" label={t('console.oidc.type')} rules={[{ required: true }]}>
-            <Radio.Group>
-              <Space orientation="vertical">
-                <Radio value="confidential">{t('console.oidc.confidential')}</Radio>
-                <Radio value="public">{t('console.oidc.public')}</Radio>
-              </Space>
-            </Radio.Group>
-          </Form.Item>
-        </Form>
-      </Modal>
+      <FormModal<CreateValues>
+        open={creating}
+        title={t('console.oidc.create')}
+        form={form}
+        onClose={() => setCreating(false)}
+        save={create}
+        width={600}
+        initialValues={{ clientType: 'confidential', scopes: ['openid', 'profile'] }}
+      >
+        <Form.Item name="name" label={t('console.oidc.name')} rules={[{ required: true }, { max: 100 }]}>
+          <Input autoComplete="off" />
+        </Form.Item>
+        <Form.Item
+          name="redirectUris"
+          label={t('console.oidc.redirectUris')}
+          extra={t('console.oidc.redirectHelp')}
+          rules={[{ required: true }, uriLinesRule((line) => t('console.oidc.redirectInvalid', { line }))]}
+        >
+          <Input.TextArea rows={4} placeholder="https://app.example.gov.cn/callback" spellCheck={false} style={{ fontFamily: 'monospace' }} />
+        </Form.Item>
+        <Form.Item
+          name="postLogoutRedirectUris"
+          label={t('console.oidc.postLogout')}
+          extra={t('console.oidc.postLogoutHelp')}
+          rules={[uriLinesRule((line) => t('console.oidc.redirectInvalid', { line }))]}
+        >
+          <Input.TextArea rows={2} spellCheck={false} style={{ fontFamily: 'monospace' }} />
+        </Form.Item>
+        <Form.Item name="scopes" label={t('console.oidc.scopes')} extra={t('console.oidc.scopesHelp')}>
+          <Checkbox.Group options={SCOPES.map((sc) => ({ value: sc, label: <code>{sc}</code>, disabled: sc === 'openid' }))} />
+        </Form.Item>
+        <Form.Item name="clientType" label={t('console.oidc.type')} rules={[{ required: true }]}>
+          <Radio.Group>
+            <Space orientation="vertical">
+              <Radio value="confidential">{t('console.oidc.confidential')}</Radio>
+              <Radio value="public">{t('console.oidc.public')}</Radio>
+            </Space>
+          </Radio.Group>
+        </Form.Item>
+      </FormModal>
       <ShowOnceModal
         open={!!shown}
         title={`${t('console.oidc.createdTitle')}${shown ? ` · ${shown.name}` : ''}`}

@@ -1,14 +1,14 @@
 import { useState } from 'react';
-import { Breadcrumb, Button, Card, Form, Input, Modal, Radio, Select, Space, Table, Tag, Typography } from 'antd';
-import { ApartmentOutlined, PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient, keepPreviousData } from '@tanstack/react-query';
+import { Breadcrumb, Card, Form, Input, Radio, Space, Tag, Typography } from 'antd';
+import { ApartmentOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
 import { formatDateTime } from '../../shared/format';
-import type { Org, OrgKind, Page } from '../../shared/types';
-import { QueryError } from '../components/QueryError';
+import type { Org, OrgKind } from '../../shared/types';
+import { DataTable, FilterSelect, RowButton, Toolbar, actionsColumn, usePagedList } from '../components/DataTable';
 import { OrgSelect } from '../components/OrgSelect';
-import { orgLabel, useCan, useLocale, useNotify } from '../hooks';
+import { FormModal } from '../components/FormModal';
+import { orgLabel, useCan, useLocale, useSave } from '../hooks';
 
 const KINDS: OrgKind[] = ['city', 'district', 'department', 'subunit', 'enterprise'];
 const KIND_COLOURS: Record<OrgKind, string> = { city: 'magenta', district: 'geekblue', department: 'blue', subunit: 'cyan', enterprise: 'gold' };
@@ -23,14 +23,27 @@ interface CreateValues {
   creditCode?: string;
 }
 
+/** Chinese name (required) and English name of an organisation. */
+function NameFields() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Form.Item name="name" label={t('console.c.nameZh')} rules={[{ required: true }, { max: 200 }]}>
+        <Input autoComplete="off" />
+      </Form.Item>
+      <Form.Item name="nameEn" label={t('console.c.nameEn')} rules={[{ max: 200 }]}>
+        <Input autoComplete="off" />
+      </Form.Item>
+    </>
+  );
+}
+
 function CreateOrgModal({ open, parent, onClose }: { open: boolean; parent: Org | null; onClose: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<CreateValues>();
   const kind = Form.useWatch('kind', form);
-  const notify = useNotify();
-  const qc = useQueryClient();
-  const create = useMutation({
-    mutationFn: (v: CreateValues) =>
+  const create = useSave(
+    (v: CreateValues) =>
       api.post<Org>('/api/orgs', {
         ...v,
         nameEn: v.nameEn || undefined,
@@ -38,89 +51,78 @@ function CreateOrgModal({ open, parent, onClose }: { open: boolean; parent: Org 
         creditCode: v.creditCode || undefined,
         parentId: v.parentId ?? null,
       }),
-    onSuccess: (o) => {
-      notify.ok(`${t('console.c.created')}: ${o.name}`);
-      void qc.invalidateQueries({ queryKey: ['orgs'] });
-      form.resetFields();
-      onClose();
+    {
+      refresh: 'orgs',
+      ok: (o) => `${t('console.c.created')}: ${o.name}`,
+      then: () => {
+        form.resetFields();
+        onClose();
+      },
     },
-    onError: notify.fail,
-  });
+  );
   return (
-    <Modal
+    <FormModal<CreateValues>
       open={open}
       title={t('console.orgs.create')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={create.isPending}
-      destroyOnHidden
+      form={form}
+      onClose={onClose}
+      save={create}
       width={560}
+      initialValues={{ kind: parent?.kind === 'department' ? 'subunit' : 'department', parentId: parent?.id }}
     >
-      <Form
-        form={form}
-        layout="vertical"
-        preserve={false}
-        initialValues={{ kind: parent?.kind === 'department' ? 'subunit' : parent?.kind === 'city' ? 'department' : 'department', parentId: parent?.id }}
-        onFinish={(v) => create.mutate(v)}
-      >
-        <Form.Item name="kind" label={t('console.orgs.kind')} rules={[{ required: true }]}>
-          <Radio.Group optionType="button" options={KINDS.filter((k) => k !== 'city').map((k) => ({ value: k, label: t(`orgKind.${k}`) }))} />
+      <Form.Item name="kind" label={t('console.orgs.kind')} rules={[{ required: true }]}>
+        <Radio.Group optionType="button" options={KINDS.filter((k) => k !== 'city').map((k) => ({ value: k, label: t(`orgKind.${k}`) }))} />
+      </Form.Item>
+      <Form.Item name="parentId" label={t('console.orgs.parent')} rules={[{ required: true, message: t('console.orgs.parentPlaceholder') }]}>
+        <OrgSelect placeholder={t('console.orgs.parentPlaceholder')} />
+      </Form.Item>
+      <Form.Item name="code" label={t('console.c.code')} extra={t('console.orgs.codeHelp')} rules={[{ required: true }, { max: 64 }]}>
+        <Input autoComplete="off" />
+      </Form.Item>
+      <NameFields />
+      {kind === 'district' && (
+        <Form.Item name="divisionCode" label={t('console.orgs.divisionCode')} rules={[{ pattern: /^\d{6}$/, message: '######' }]}>
+          <Input maxLength={6} />
         </Form.Item>
-        <Form.Item name="parentId" label={t('console.orgs.parent')} rules={[{ required: true, message: t('console.orgs.parentPlaceholder') }]}>
-          <OrgSelect placeholder={t('console.orgs.parentPlaceholder')} />
+      )}
+      {kind === 'enterprise' && (
+        <Form.Item name="creditCode" label={t('console.orgs.creditCode')} rules={[{ required: true }, { pattern: /^[0-9A-HJ-NPQRTUWXY]{18}$/, message: '18' }]}>
+          <Input maxLength={18} style={{ fontFamily: 'monospace' }} />
         </Form.Item>
-        <Form.Item name="code" label={t('console.c.code')} extra={t('console.orgs.codeHelp')} rules={[{ required: true }, { max: 64 }]}>
-          <Input autoComplete="off" />
-        </Form.Item>
-        <Form.Item name="name" label={t('console.c.nameZh')} rules={[{ required: true }, { max: 200 }]}>
-          <Input autoComplete="off" />
-        </Form.Item>
-        <Form.Item name="nameEn" label={t('console.c.nameEn')} rules={[{ max: 200 }]}>
-          <Input autoComplete="off" />
-        </Form.Item>
-        {kind === 'district' && (
-          <Form.Item name="divisionCode" label={t('console.orgs.divisionCode')} rules={[{ pattern: /^\d{6}$/, message: '######' }]}>
-            <Input maxLength={6} />
-          </Form.Item>
-        )}
-        {kind === 'enterprise' && (
-          <Form.Item name="creditCode" label={t('console.orgs.creditCode')} rules={[{ required: true }, { pattern: /^[0-9A-HJ-NPQRTUWXY]{18}$/, message: '18' }]}>
-            <Input maxLength={18} style={{ fontFamily: 'monospace' }} />
-          </Form.Item>
-        )}
-      </Form>
-    </Modal>
+      )}
+    </FormModal>
   );
+}
+
+interface EditValues {
+  name: string;
+  nameEn?: string;
+  status: string;
 }
 
 function EditOrgModal({ org, onClose }: { org: Org | null; onClose: () => void }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<{ name: string; nameEn?: string; status: string }>();
-  const notify = useNotify();
-  const qc = useQueryClient();
-  const save = useMutation({
-    mutationFn: (v: { name: string; nameEn?: string; status: string }) =>
-      api.patch<Org>(`/api/orgs/${org!.id}`, { name: v.name, nameEn: v.nameEn || null, status: v.status }),
-    onSuccess: () => {
-      notify.ok(t('console.c.saved'));
-      void qc.invalidateQueries({ queryKey: ['orgs'] });
-      onClose();
-    },
-    onError: notify.fail,
+  const [form] = Form.useForm<EditValues>();
+  const save = useSave((v: EditValues) => api.patch<Org>(`/api/orgs/${org!.id}`, { name: v.name, nameEn: v.nameEn || null, status: v.status }), {
+    refresh: 'orgs',
+    ok: () => t('console.c.saved'),
+    then: onClose,
   });
   return (
-    <Modal open={!!org} title={t('console.orgs.edit')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={save.isPending} destroyOnHidden>
+    <FormModal<EditValues>
+      open={!!org}
+      title={t('console.orgs.edit')}
+      form={form}
+      onClose={onClose}
+      save={save}
+      initialValues={org ? { name: org.name, nameEn: org.nameEn ?? '', status: org.status } : undefined}
+    >
       {org && (
-        <Form form={form} layout="vertical" preserve={false} initialValues={{ name: org.name, nameEn: org.nameEn ?? '', status: org.status }} onFinish={(v) => save.mutate(v)}>
+        <>
           <Typography.Paragraph type="secondary">
             {t(`orgKind.${org.kind}`)} · <code>{org.code}</code>
           </Typography.Paragraph>
-          <Form.Item name="name" label={t('console.c.nameZh')} rules={[{ required: true }, { max: 200 }]}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="nameEn" label={t('console.c.nameEn')} rules={[{ max: 200 }]}>
-            <Input />
-          </Form.Item>
+          <NameFields />
           <Form.Item name="status" label={t('console.c.status')}>
             <Radio.Group
               optionType="button"
@@ -130,9 +132,9 @@ function EditOrgModal({ org, onClose }: { org: Org | null; onClose: () => void }
               ]}
             />
           </Form.Item>
-        </Form>
+        </>
       )}
-    </Modal>
+    </FormModal>
   );
 }
 
@@ -143,115 +145,51 @@ export default function Orgs() {
   const [kind, setKind] = useState<OrgKind | undefined>();
   const [q, setQ] = useState('');
   const [qInput, setQInput] = useState('');
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
   const [trail, setTrail] = useState<Org[]>([]);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Org | null>(null);
   const parent = trail[trail.length - 1] ?? null;
-
-  const list = useQuery({
-    queryKey: ['orgs', 'list', { kind, q, parentId: parent?.id, page, pageSize }],
-    queryFn: () => api.get<Page<Org>>('/api/orgs', { kind, q, parentId: parent?.id, limit: pageSize, offset: (page - 1) * pageSize }),
-    placeholderData: keepPreviousData,
-  });
+  const list = usePagedList<Org>(['orgs', 'list'], '/api/orgs', { kind, q, parentId: parent?.id }, { sizeChanger: true });
 
   const drill = (o: Org) => {
     setTrail([...trail, o]);
-    setPage(1);
     setQ('');
     setQInput('');
     setKind(undefined);
   };
+  const crumb = (label: string, to: Org[] | null) => ({ title: to ? <a onClick={() => setTrail(to)}>{label}</a> : label });
 
   return (
     <div className="page">
       <Card variant="borderless">
-        <div className="toolbar">
-          <Space wrap>
-            <Input.Search
-              allowClear
-              value={qInput}
-              onChange={(e) => setQInput(e.target.value)}
-              placeholder={t('console.c.searchPlaceholder')}
-              onSearch={(v) => {
-                setQ(v.trim());
-                setPage(1);
-              }}
-              style={{ width: 240 }}
-              data-testid="org-search"
-            />
-            <Select
-              allowClear
-              placeholder={t('console.orgs.kindPlaceholder')}
-              value={kind}
-              onChange={(v) => {
-                setKind(v);
-                setPage(1);
-              }}
-              style={{ width: 160 }}
-              options={KINDS.map((k) => ({ value: k, label: t(`orgKind.${k}`) }))}
-              data-testid="org-kind-filter"
-            />
-          </Space>
-          {can('org.write') && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-              {t('console.orgs.create')}
-            </Button>
-          )}
-        </div>
+        <Toolbar create={can('org.write') && { label: t('console.orgs.create'), onClick: () => setCreating(true) }}>
+          <Input.Search
+            allowClear
+            value={qInput}
+            onChange={(e) => setQInput(e.target.value)}
+            placeholder={t('console.c.searchPlaceholder')}
+            onSearch={(v) => setQ(v.trim())}
+            style={{ width: 240 }}
+            data-testid="org-search"
+          />
+          <FilterSelect
+            placeholder={t('console.orgs.kindPlaceholder')}
+            value={kind}
+            onChange={setKind}
+            width={160}
+            options={KINDS.map((k) => ({ value: k, label: t(`orgKind.${k}`) }))}
+            testId="org-kind-filter"
+          />
+        </Toolbar>
         <Breadcrumb
           className="org-trail"
-          items={[
-            {
-              title: trail.length ? (
-                <a
-                  onClick={() => {
-                    setTrail([]);
-                    setPage(1);
-                  }}
-                >
-                  {t('console.orgs.root')}
-                </a>
-              ) : (
-                t('console.orgs.root')
-              ),
-            },
-            ...trail.map((o, i) => ({
-              title:
-                i === trail.length - 1 ? (
-                  orgLabel(o, locale)
-                ) : (
-                  <a
-                    onClick={() => {
-                      setTrail(trail.slice(0, i + 1));
-                      setPage(1);
-                    }}
-                  >
-                    {orgLabel(o, locale)}
-                  </a>
-                ),
-            })),
-          ]}
+          items={[crumb(t('console.orgs.root'), trail.length ? [] : null), ...trail.map((o, i) => crumb(orgLabel(o, locale), i === trail.length - 1 ? null : trail.slice(0, i + 1)))]}
         />
-        <QueryError error={list.error} onRetry={() => void list.refetch()} />
-        <Table<Org>
+        <DataTable<Org>
+          {...list}
           rowKey="id"
-          loading={list.isFetching}
-          dataSource={list.data?.items ?? []}
           data-testid="orgs-table"
           scroll={{ x: 1050 }}
-          pagination={{
-            current: page,
-            pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (n) => t('console.c.total', { count: n }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
-            },
-          }}
           columns={[
             {
               title: t('console.c.name'),
@@ -287,24 +225,18 @@ export default function Orgs() {
               render: (s: string) => (s === 'active' ? <Tag color="success">{t('console.orgs.statusActive')}</Tag> : <Tag>{t('console.orgs.statusDisabled')}</Tag>),
             },
             { title: t('console.c.createdAt'), dataIndex: 'createdAt', width: 170, render: (v: string) => formatDateTime(v, locale, false) },
-            {
-              title: t('console.c.actions'),
-              key: 'actions',
-              width: 170,
-              fixed: 'right',
-              render: (_, o) => (
+            ...actionsColumn<Org>(
+              t,
+              (o) => (
                 <Space size={4}>
-                  <Button size="small" type="link" icon={<ApartmentOutlined />} onClick={() => drill(o)}>
+                  <RowButton icon={<ApartmentOutlined />} onClick={() => drill(o)}>
                     {t('console.orgs.children')}
-                  </Button>
-                  {can('org.write') && (
-                    <Button size="small" type="link" onClick={() => setEditing(o)}>
-                      {t('action.edit')}
-                    </Button>
-                  )}
+                  </RowButton>
+                  {can('org.write') && <RowButton onClick={() => setEditing(o)}>{t('action.edit')}</RowButton>}
                 </Space>
               ),
-            },
+              { width: 170 },
+            ),
           ]}
         />
       </Card>

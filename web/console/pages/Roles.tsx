@@ -1,12 +1,11 @@
 import { useMemo, useState } from 'react';
-import { Button, Card, Checkbox, Col, Form, Input, Modal, Row, Select, Space, Table, Tag, Typography } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Card, Checkbox, Col, Form, Input, Row, Select, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
 import type { Permission, Role, RoleScope } from '../../shared/types';
-import { QueryError } from '../components/QueryError';
-import { permLabel, roleLabel, useCan, useLocale, useNotify, usePermissions, useRoles } from '../hooks';
+import { DataTable, RowButton, Toolbar, actionsColumn } from '../components/DataTable';
+import { FormModal } from '../components/FormModal';
+import { permLabel, roleLabel, useCan, useLocale, usePermissions, useRoles, useSave } from '../hooks';
 
 const SCOPES: RoleScope[] = ['city', 'district', 'department', 'self'];
 const SCOPE_COLOURS: Record<RoleScope, string> = { city: 'red', district: 'geekblue', department: 'blue', self: 'default' };
@@ -57,53 +56,46 @@ export function PermissionChecklist({ value, onChange, perms }: { value?: string
 function RoleModal({ open, role, onClose }: { open: boolean; role: Role | null; onClose: () => void }) {
   const { t } = useTranslation();
   const perms = usePermissions();
-  const notify = useNotify();
-  const qc = useQueryClient();
   const [form] = Form.useForm<RoleValues>();
-  const save = useMutation({
-    mutationFn: (v: RoleValues) =>
+  const save = useSave(
+    (v: RoleValues) =>
       role ? api.patch<Role>(`/api/roles/${encodeURIComponent(role.code)}`, { nameZh: v.nameZh, nameEn: v.nameEn, permissions: v.permissions }) : api.post<Role>('/api/roles', v),
-    onSuccess: () => {
-      notify.ok(role ? t('console.c.saved') : t('console.c.created'));
-      void qc.invalidateQueries({ queryKey: ['roles'] });
-      onClose();
-    },
-    onError: notify.fail,
-  });
+    { refresh: 'roles', ok: () => (role ? t('console.c.saved') : t('console.c.created')), then: onClose },
+  );
   return (
-    <Modal open={open} title={role ? t('console.roles.edit') : t('console.roles.create')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={save.isPending} destroyOnHidden width={760}>
-      <Form
-        form={form}
-        layout="vertical"
-        preserve={false}
-        initialValues={role ?? { scope: 'department', permissions: [] }}
-        onFinish={(v) => save.mutate(v)}
-      >
-        <Row gutter={16}>
-          <Col span={8}>
-            <Form.Item name="code" label={t('console.c.code')} extra={role ? undefined : t('console.roles.codeHelp')} rules={[{ required: true }, { pattern: /^[a-z][a-z0-9_]{1,39}$/, message: t('console.roles.codeHelp') }]}>
-              <Input disabled={!!role} autoComplete="off" />
-            </Form.Item>
-          </Col>
-          <Col span={8}>
-            <Form.Item name="nameZh" label={t('console.c.nameZh')} rules={[{ required: true }, { max: 100 }]}>
-              <Input />
-            </Form.Item>
-          </Col>
-          <Col span={8}>
-            <Form.Item name="nameEn" label={t('console.c.nameEn')} rules={[{ required: true }, { max: 100 }]}>
-              <Input />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Form.Item name="scope" label={t('console.roles.scope')} extra={t('console.roles.scopeHelp')} rules={[{ required: true }]}>
-          <Select disabled={!!role} options={SCOPES.map((s) => ({ value: s, label: t(`console.roles.scopes.${s}`) }))} style={{ width: 240 }} />
-        </Form.Item>
-        <Form.Item name="permissions" label={t('console.roles.permissions')}>
-          <PermissionChecklist perms={perms.data ?? []} />
-        </Form.Item>
-      </Form>
-    </Modal>
+    <FormModal<RoleValues>
+      open={open}
+      title={role ? t('console.roles.edit') : t('console.roles.create')}
+      form={form}
+      onClose={onClose}
+      save={save}
+      width={760}
+      initialValues={role ?? { scope: 'department', permissions: [] }}
+    >
+      <Row gutter={16}>
+        <Col span={8}>
+          <Form.Item name="code" label={t('console.c.code')} extra={role ? undefined : t('console.roles.codeHelp')} rules={[{ required: true }, { pattern: /^[a-z][a-z0-9_]{1,39}$/, message: t('console.roles.codeHelp') }]}>
+            <Input disabled={!!role} autoComplete="off" />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="nameZh" label={t('console.c.nameZh')} rules={[{ required: true }, { max: 100 }]}>
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="nameEn" label={t('console.c.nameEn')} rules={[{ required: true }, { max: 100 }]}>
+            <Input />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="scope" label={t('console.roles.scope')} extra={t('console.roles.scopeHelp')} rules={[{ required: true }]}>
+        <Select disabled={!!role} options={SCOPES.map((s) => ({ value: s, label: t(`console.roles.scopes.${s}`) }))} style={{ width: 240 }} />
+      </Form.Item>
+      <Form.Item name="permissions" label={t('console.roles.permissions')}>
+        <PermissionChecklist perms={perms.data ?? []} />
+      </Form.Item>
+    </FormModal>
   );
 }
 
@@ -119,20 +111,15 @@ export default function Roles() {
   return (
     <div className="page">
       <Card variant="borderless">
-        <div className="toolbar">
+        <Toolbar create={can('role.write') && { label: t('console.roles.create'), onClick: () => setModal({ open: true, role: null }), testId: 'create-role' }}>
           <Typography.Text type="secondary">{t('console.c.total', { count: roles.data?.length ?? 0 })}</Typography.Text>
-          {can('role.write') && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setModal({ open: true, role: null })}>
-              {t('console.roles.create')}
-            </Button>
-          )}
-        </div>
-        <QueryError error={roles.error} onRetry={() => void roles.refetch()} />
-        <Table<Role>
+        </Toolbar>
+        <DataTable<Role>
+          query={roles}
+          rows={roles.data}
           rowKey="code"
-          loading={roles.isFetching}
-          dataSource={roles.data ?? []}
           pagination={false}
+          data-testid="roles-table"
           expandable={{
             expandedRowRender: (r) => (
               <Space size={[4, 6]} wrap>
@@ -175,21 +162,10 @@ export default function Roles() {
               width: 100,
               render: (b: boolean) => (b ? <Tag>{t('console.roles.builtin')}</Tag> : <Tag color="purple">{t('console.roles.custom')}</Tag>),
             },
-            ...(can('role.write')
-              ? [
-                  {
-                    title: t('console.c.actions'),
-                    key: 'actions',
-                    width: 90,
-                    render: (_: unknown, r: Role) =>
-                      r.builtin ? null : (
-                        <Button size="small" type="link" onClick={() => setModal({ open: true, role: r })}>
-                          {t('action.edit')}
-                        </Button>
-                      ),
-                  },
-                ]
-              : []),
+            // Officers may read the roles but not change them (role.write): no edit column for them.
+            ...actionsColumn<Role>(t, (r) => (r.builtin ? null : <RowButton onClick={() => setModal({ open: true, role: r })}>{t('action.edit')}</RowButton>), {
+              show: can('role.write'),
+            }),
           ]}
         />
       </Card>

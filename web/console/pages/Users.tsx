@@ -1,14 +1,16 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Descriptions, Divider, Drawer, Form, Input, Modal, Popconfirm, Radio, Select, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
-import { LockOutlined, PlusOutlined, SafetyOutlined, UnlockOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Descriptions, Divider, Drawer, Form, Input, Popconfirm, Radio, Select, Space, Switch, Tag, Tooltip, Typography } from 'antd';
+import { LockOutlined, SafetyOutlined, UnlockOutlined } from '@ant-design/icons';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
 import { formatDateTime } from '../../shared/format';
-import type { Page, PublicUser, Role, UserKind, UserRow } from '../../shared/types';
-import { QueryError } from '../components/QueryError';
+import { USERNAME_RE } from '../../shared/validation';
+import type { PublicUser, Role, UserKind, UserRow } from '../../shared/types';
+import { DataTable, FilterSelect, RowButton, Toolbar, actionsColumn, usePagedList } from '../components/DataTable';
 import { OrgSelect } from '../components/OrgSelect';
-import { roleLabel, useCan, useLocale, useNotify, useRoles } from '../hooks';
+import { FormModal } from '../components/FormModal';
+import { orgLabel, roleLabel, useCan, useLocale, useNotify, useRoles, useSave } from '../hooks';
 
 const KINDS: UserKind[] = ['staff', 'citizen', 'enterprise'];
 const KIND_COLOURS: Record<UserKind, string> = { staff: 'blue', citizen: 'green', enterprise: 'gold' };
@@ -37,10 +39,8 @@ function CreateUserModal({ open, onClose }: { open: boolean; onClose: () => void
   const roles = useRoles(can('role.read'));
   const [form] = Form.useForm<CreateValues>();
   const kind = Form.useWatch('kind', form);
-  const notify = useNotify();
-  const qc = useQueryClient();
-  const create = useMutation({
-    mutationFn: (v: CreateValues) =>
+  const create = useSave(
+    (v: CreateValues) =>
       api.post<PublicUser>('/api/users', {
         username: v.username.trim(),
         displayName: v.displayName.trim(),
@@ -51,59 +51,52 @@ function CreateUserModal({ open, onClose }: { open: boolean; onClose: () => void
         phone: v.phone?.trim() || undefined,
         roles: v.roles ?? [],
       }),
-    onSuccess: (u) => {
-      notify.ok(`${t('console.c.created')}: ${u.displayName} (${u.username})`);
-      void qc.invalidateQueries({ queryKey: ['users'] });
-      onClose();
-    },
-    onError: notify.fail,
-  });
+    { refresh: 'users', ok: (u) => `${t('console.c.created')}: ${u.displayName} (${u.username})`, then: onClose },
+  );
   return (
-    <Modal
+    <FormModal<CreateValues>
       open={open}
       title={t('console.users.create')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={create.isPending}
-      destroyOnHidden
+      form={form}
+      onClose={onClose}
+      save={create}
       width={600}
-      okButtonProps={{ 'data-testid': 'create-user-ok' } as Record<string, string>}
+      okTestId="create-user-ok"
+      initialValues={{ kind: 'staff', roles: [] }}
     >
-      <Form form={form} layout="vertical" preserve={false} initialValues={{ kind: 'staff', roles: [] }} onFinish={(v) => create.mutate(v)}>
-        <Form.Item name="kind" label={t('console.users.kind')} rules={[{ required: true }]}>
-          <Radio.Group optionType="button" options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))} onChange={() => form.setFieldValue('roles', [])} />
+      <Form.Item name="kind" label={t('console.users.kind')} rules={[{ required: true }]}>
+        <Radio.Group optionType="button" options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))} onChange={() => form.setFieldValue('roles', [])} />
+      </Form.Item>
+      <Space.Compact block>
+        <Form.Item name="username" label={t('console.users.username')} rules={[{ required: true }, { pattern: USERNAME_RE, message: 'a-z 0-9 _ . @ - (3–64)' }]} style={{ width: '50%', marginRight: 12 }}>
+          <Input autoComplete="off" />
         </Form.Item>
-        <Space.Compact block>
-          <Form.Item name="username" label={t('console.users.username')} rules={[{ required: true }, { pattern: /^[a-z0-9_.-]{3,64}$/i, message: 'a-z 0-9 _ . - (3–64)' }]} style={{ width: '50%', marginRight: 12 }}>
-            <Input autoComplete="off" />
-          </Form.Item>
-          <Form.Item name="displayName" label={t('console.users.displayName')} rules={[{ required: true }, { max: 100 }]} style={{ width: '50%' }}>
-            <Input autoComplete="off" />
-          </Form.Item>
-        </Space.Compact>
-        {kind !== 'citizen' && (
-          <Form.Item name="orgId" label={t('console.users.org')} rules={[{ required: true }]}>
-            <OrgSelect kinds={kind === 'enterprise' ? ['enterprise'] : ['city', 'district', 'department', 'subunit']} placeholder={t('console.users.orgChoose')} />
-          </Form.Item>
-        )}
-        {can('role.read') && (
-          <Form.Item name="roles" label={t('console.users.roles')}>
-            <Select mode="multiple" options={roleOptions(roles.data, locale, kind)} loading={roles.isPending} data-testid="create-user-roles" />
-          </Form.Item>
-        )}
-        {kind === 'citizen' && (
-          <Form.Item name="idNumber" label={t('console.users.idNumber')} extra={t('console.users.idNumberHelp')} rules={[{ required: true }, { pattern: /^\d{17}[\dXx]$/, message: '18' }]}>
-            <Input maxLength={18} autoComplete="off" style={{ fontFamily: 'monospace' }} />
-          </Form.Item>
-        )}
-        <Form.Item name="phone" label={t('console.users.phone')} rules={[{ pattern: /^1\d{10}$/, message: '1xxxxxxxxxx' }]}>
-          <Input maxLength={11} autoComplete="off" />
+        <Form.Item name="displayName" label={t('console.users.displayName')} rules={[{ required: true }, { max: 100 }]} style={{ width: '50%' }}>
+          <Input autoComplete="off" />
         </Form.Item>
-        <Form.Item name="password" label={t('console.users.password')} extra={t('console.users.passwordHelp')} rules={[{ required: true }, { min: 10 }]}>
-          <Input.Password autoComplete="new-password" />
+      </Space.Compact>
+      {kind !== 'citizen' && (
+        <Form.Item name="orgId" label={t('console.users.org')} rules={[{ required: true }]}>
+          <OrgSelect kinds={kind === 'enterprise' ? ['enterprise'] : ['city', 'district', 'department', 'subunit']} placeholder={t('console.users.orgChoose')} />
         </Form.Item>
-      </Form>
-    </Modal>
+      )}
+      {can('role.read') && (
+        <Form.Item name="roles" label={t('console.users.roles')}>
+          <Select mode="multiple" options={roleOptions(roles.data, locale, kind)} loading={roles.isPending} data-testid="create-user-roles" />
+        </Form.Item>
+      )}
+      {kind === 'citizen' && (
+        <Form.Item name="idNumber" label={t('console.users.idNumber')} extra={t('console.users.idNumberHelp')} rules={[{ required: true }, { pattern: /^\d{17}[\dXx]$/, message: '18' }]}>
+          <Input maxLength={18} autoComplete="off" style={{ fontFamily: 'monospace' }} />
+        </Form.Item>
+      )}
+      <Form.Item name="phone" label={t('console.users.phone')} rules={[{ pattern: /^1\d{10}$/, message: '1xxxxxxxxxx' }]}>
+        <Input maxLength={11} autoComplete="off" />
+      </Form.Item>
+      <Form.Item name="password" label={t('console.users.password')} extra={t('console.users.passwordHelp')} rules={[{ required: true }, { min: 10 }]}>
+        <Input.Password autoComplete="new-password" />
+      </Form.Item>
+    </FormModal>
   );
 }
 
@@ -249,93 +242,25 @@ export default function Users() {
   const [kind, setKind] = useState<UserKind | undefined>();
   const [orgId, setOrgId] = useState<string | undefined>();
   const [role, setRole] = useState<string | undefined>();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<UserRow | null>(null);
-
-  const list = useQuery({
-    queryKey: ['users', 'list', { q, kind, orgId, role, page, pageSize }],
-    queryFn: () => api.get<Page<UserRow>>('/api/users', { q, kind, orgId, role, limit: pageSize, offset: (page - 1) * pageSize }),
-    placeholderData: keepPreviousData,
-  });
-  const reset = () => setPage(1);
+  const list = usePagedList<UserRow>(['users', 'list'], '/api/users', { q, kind, orgId, role }, { sizeChanger: true });
   const roleName = (code: string) => roleLabel(roles.data?.find((r) => r.code === code), locale, code);
 
   return (
     <div className="page">
       <Card variant="borderless">
-        <div className="toolbar">
-          <Space wrap>
-            <Input.Search
-              allowClear
-              placeholder={t('console.users.searchPlaceholder')}
-              onSearch={(v) => {
-                setQ(v.trim());
-                reset();
-              }}
-              style={{ width: 220 }}
-              data-testid="user-search"
-            />
-            <Select
-              allowClear
-              placeholder={t('console.users.kindPlaceholder')}
-              value={kind}
-              onChange={(v) => {
-                setKind(v);
-                reset();
-              }}
-              style={{ width: 140 }}
-              options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))}
-            />
-            <OrgSelect
-              placeholder={t('console.users.orgPlaceholder')}
-              value={orgId}
-              onChange={(v) => {
-                setOrgId(v);
-                reset();
-              }}
-              style={{ width: 220 }}
-            />
-            {can('role.read') && (
-              <Select
-                allowClear
-                placeholder={t('console.users.rolePlaceholder')}
-                value={role}
-                onChange={(v) => {
-                  setRole(v);
-                  reset();
-                }}
-                style={{ width: 180 }}
-                options={roleOptions(roles.data, locale)}
-                popupMatchSelectWidth={false}
-              />
-            )}
-          </Space>
-          {can('user.write') && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="create-user">
-              {t('console.users.create')}
-            </Button>
-          )}
-        </div>
-        <QueryError error={list.error} onRetry={() => void list.refetch()} />
-        <Table<UserRow>
+        <Toolbar create={can('user.write') && { label: t('console.users.create'), onClick: () => setCreating(true), testId: 'create-user' }}>
+          <Input.Search allowClear placeholder={t('console.users.searchPlaceholder')} onSearch={(v) => setQ(v.trim())} style={{ width: 220 }} data-testid="user-search" />
+          <FilterSelect placeholder={t('console.users.kindPlaceholder')} value={kind} onChange={setKind} width={140} options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))} />
+          <OrgSelect placeholder={t('console.users.orgPlaceholder')} value={orgId} onChange={setOrgId} style={{ width: 220 }} />
+          {can('role.read') && <FilterSelect placeholder={t('console.users.rolePlaceholder')} value={role} onChange={setRole} width={180} options={roleOptions(roles.data, locale)} />}
+        </Toolbar>
+        <DataTable<UserRow>
+          {...list}
           rowKey="id"
-          loading={list.isFetching}
-          dataSource={list.data?.items ?? []}
           data-testid="users-table"
           scroll={{ x: 1000 }}
-          pagination={{
-            current: page,
-            pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (n) => t('console.c.total', { count: n }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
-            },
-          }}
           columns={[
             {
               title: t('console.users.displayName'),
@@ -355,7 +280,11 @@ export default function Users() {
               ),
             },
             { title: t('console.users.kind'), dataIndex: 'kind', width: 100, render: (k: UserKind) => <Tag color={KIND_COLOURS[k]}>{t(`kind.${k}`)}</Tag> },
-            { title: t('console.users.org'), dataIndex: 'orgName', render: (v: string | null) => v ?? '—' },
+            {
+              title: t('console.users.org'),
+              key: 'org',
+              render: (_, u) => (u.orgName ? orgLabel({ name: u.orgName, nameEn: u.orgNameEn }, locale) : '—'),
+            },
             {
               title: t('console.users.roles'),
               dataIndex: 'roles',
@@ -384,21 +313,7 @@ export default function Users() {
               width: 160,
               render: (v: string | null) => (v ? formatDateTime(v, locale, false) : <Typography.Text type="secondary">{t('console.c.never')}</Typography.Text>),
             },
-            ...(can('user.write')
-              ? [
-                  {
-                    title: t('console.c.actions'),
-                    key: 'actions',
-                    width: 90,
-                    fixed: 'right' as const,
-                    render: (_: unknown, u: UserRow) => (
-                      <Button size="small" type="link" onClick={() => setEditing(u)}>
-                        {t('action.edit')}
-                      </Button>
-                    ),
-                  },
-                ]
-              : []),
+            ...actionsColumn<UserRow>(t, (u) => <RowButton onClick={() => setEditing(u)}>{t('action.edit')}</RowButton>, { show: can('user.write') }),
           ]}
         />
       </Card>
