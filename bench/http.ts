@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon, { type Result } from 'autocannon';
+import { adminQuery } from '../src/platform/db/admin';
 
 const role = process.env.BENCH_ROLE;
 if (role === 'app') await serveApp();
@@ -198,7 +199,7 @@ async function main() {
     const u = new URL(values.postgres);
     u.pathname = `/${name}`;
     scratch = { admin: values.postgres, url: u.toString(), name };
-    await adminSql(scratch.admin, `create database ${name}`);
+    await adminQuery(scratch.admin, `create database ${name}`);
   }
   const dbLabel = scratch ? 'PostgreSQL' : 'embedded database';
   log(`starting the application (${dbLabel}, demo data)…`);
@@ -244,7 +245,7 @@ async function main() {
     );
   } finally {
     await stopServer(app.child);
-    if (scratch) await adminSql(scratch.admin, `drop database if exists ${scratch.name} with (force)`);
+    if (scratch) await adminQuery(scratch.admin, `drop database if exists ${scratch.name} with (force)`);
   }
 
   log('starting the bare Fastify baseline…');
@@ -279,13 +280,3 @@ async function main() {
   for (const f of figures) if (f.non2xx || f.errors) process.exitCode = 1;
 }
 
-async function adminSql(url: string, text: string) {
-  const { default: pg } = await import('pg');
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
-}

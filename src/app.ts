@@ -1,6 +1,5 @@
 // The composition root: opens the database, migrates, wires platform services and modules, and
 // registers every route on one Fastify instance. `dq serve`, the tests and the benchmarks all start here.
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type client from 'prom-client';
@@ -18,7 +17,7 @@ import { CalendarService, calendarRoutes } from './platform/calendar';
 import { auditRoutes } from './platform/audit/audit.routes';
 import { verifyAuditChain } from './platform/audit/audit.service';
 import { AuthService } from './platform/auth/auth.service';
-import { openDatabase, type Database } from './platform/db/client';
+import { openConfiguredDatabase, pgDataDir, type Database } from './platform/db/client';
 import { appMeta } from './platform/db/meta.schema';
 import { migrate } from './platform/db/migrate';
 import { opsRoutes } from './platform/http/ops.routes';
@@ -67,14 +66,7 @@ export function createLogger(config: Config): Logger {
   });
 }
 
-/** The embedded database lives in DATA_DIR/pgdata; DATA_DIR also holds the pid file and, later, stored files. */
-export function pgDataDir(config: Config): string {
-  return path.join(config.dataDir, 'pgdata');
-}
-
-export async function openConfiguredDatabase(config: Config): Promise<Database> {
-  return openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: pgDataDir(config) });
-}
+export { openConfiguredDatabase, pgDataDir };
 
 export async function createServices(config: Config, opts: CreateAppOptions = {}): Promise<AppServices> {
   const log = opts.log ?? createLogger(config);

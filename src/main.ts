@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { passwordProblem } from './platform/auth/passwords';
 import { BackupError, backupFormat } from './platform/db/backup';
 import type { Database } from './platform/db/client';
+import { pgDataDir } from './platform/db/location';
 import { AppError } from './platform/http/problem';
 
 // The application (Fastify, every module, the embedded database) is imported by the commands that need
@@ -63,15 +64,9 @@ async function cliLogger(cfg: Config) {
   return pino({ level: cfg.logLevel === 'info' ? 'warn' : cfg.logLevel }, pino.destination(2));
 }
 
-/** The embedded database folder inside DATA_DIR (as app.ts's pgDataDir). */
-function pgDataDir(cfg: Config): string {
-  return path.join(cfg.dataDir, 'pgdata');
-}
-
-/** The configured database, opened without loading the application (as app.ts's openConfiguredDatabase). */
+/** The configured database, opened without loading the application. */
 async function openConfiguredDatabase(cfg: Config): Promise<Database> {
-  const { openDatabase } = await lazy.db();
-  return openDatabase(cfg.databaseUrl ? { databaseUrl: cfg.databaseUrl } : { dataDir: pgDataDir(cfg) });
+  return (await lazy.db()).openConfiguredDatabase(cfg);
 }
 
 // ---- one process per embedded database folder ------------------------------------------------

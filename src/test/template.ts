@@ -3,7 +3,7 @@
 // file pays for migrations, argon2 hashing of demo passwords or seeding.
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
+import { adminQuery } from '../platform/db/admin';
 import { createServices, seed } from '../app';
 import { loadConfig } from '../config';
 import { openDatabase } from '../platform/db/client';
@@ -32,16 +32,7 @@ export function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-/** Run SQL on the server's maintenance connection (CREATE/DROP DATABASE cannot run in a transaction). */
-export async function adminQuery(url: string, text: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
+export { adminQuery };
 
 export async function buildPostgresTemplate(url: string): Promise<void> {
   await adminQuery(url, `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${PG_TEMPLATE_DB}' and pid <> pg_backend_pid()`);

@@ -9,6 +9,8 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import type { Config } from '../../config';
+import { pgDataDir } from './location';
 
 export type Db = PgDatabase<PgQueryResultHKT>;
 export type Tx = PgTransaction<PgQueryResultHKT, Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
@@ -82,6 +84,11 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   };
 }
 
+/** The database the configuration names: PostgreSQL when DATABASE_URL is set, else the embedded folder. */
+export function openConfiguredDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>): Promise<Database> {
+  return openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: pgDataDir(config) });
+}
+
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
@@ -103,4 +110,4 @@ export async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   return r.rows;
 }
 
-export { sql };
+export { sql, pgDataDir };

@@ -310,16 +310,20 @@ export class ApplicationService {
     return inTransaction(this.db, async (tx) => {
       const cur = await this.lock(tx, id);
       this.editableForMaterials(cur);
-      const [old] = await tx.select().from(svcApplicationMaterials).where(and(eq(svcApplicationMaterials.applicationId, id), eq(svcApplicationMaterials.materialKey, key)));
-      if (old) {
-        await tx.delete(svcApplicationMaterials).where(eq(svcApplicationMaterials.id, old.id));
-        if (old.blobId) await deleteBlob(tx, old.blobId);
-      }
+      await this.detachMaterial(tx, id, key);
       const blob = await putBlob(tx, { bytes, contentType: input.contentType, fileName: input.fileName, createdBy: actor.userId });
       await tx.insert(svcApplicationMaterials).values({ applicationId: id, materialKey: key, kind: 'upload', blobId: blob.id, fileName: input.fileName, contentType: input.contentType, size: blob.size, sha256: blob.sha256 });
       await recordAudit(tx, acting, { action: 'svc.application.material', entityType: 'svc_application', entityId: id, orgId: r.ownerOrgId, note: { key, size: blob.size, sha256: blob.sha256 } });
       return { key, kind: 'upload', fileName: input.fileName, size: blob.size, sha256: blob.sha256 };
     });
+  }
+
+  /** Remove what is attached to a material (and its stored file), before something replaces it. */
+  private async detachMaterial(tx: Tx, id: string, key: string): Promise<void> {
+    const [old] = await tx.select().from(svcApplicationMaterials).where(and(eq(svcApplicationMaterials.applicationId, id), eq(svcApplicationMaterials.materialKey, key)));
+    if (!old) return;
+    await tx.delete(svcApplicationMaterials).where(eq(svcApplicationMaterials.id, old.id));
+    if (old.blobId) await deleteBlob(tx, old.blobId);
   }
 
   async attachCertificate(actor: Actor, id: string, key: string, ref: CertificateRef) {
@@ -335,11 +339,7 @@ export class ApplicationService {
     return inTransaction(this.db, async (tx) => {
       const cur = await this.lock(tx, id);
       this.editableForMaterials(cur);
-      const [old] = await tx.select().from(svcApplicationMaterials).where(and(eq(svcApplicationMaterials.applicationId, id), eq(svcApplicationMaterials.materialKey, key)));
-      if (old) {
-        await tx.delete(svcApplicationMaterials).where(eq(svcApplicationMaterials.id, old.id));
-        if (old.blobId) await deleteBlob(tx, old.blobId);
-      }
+      await this.detachMaterial(tx, id, key);
       await tx.insert(svcApplicationMaterials).values({ applicationId: id, materialKey: key, kind: 'certificate', certificateType: ref.certificateTypeName, certificateId: ref.certificateId });
       await recordAudit(tx, acting, { action: 'svc.application.material', entityType: 'svc_application', entityId: id, orgId: r.ownerOrgId, note: { key, certificate: ref.certificateTypeName } });
       return { key, kind: 'certificate', certificateType: ref.certificateTypeName, certificateId: ref.certificateId };
