@@ -1,5 +1,5 @@
 // End-to-end tests: the real server on a fresh embedded database, driven through Debian's Chromium.
-//   npm run test:e2e                      starts `dq serve` on :8181 with a new temporary data folder
+//   npm run test:e2e                      starts `dq serve` on :8181 (E2E_PORT) with a new temporary data folder
 //   E2E_BASE_URL=http://host:port npm run test:e2e   runs against a server you started yourself
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +10,9 @@ import { defineConfig, devices } from '@playwright/test';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const external = process.env.E2E_BASE_URL;
-const baseURL = external ?? 'http://127.0.0.1:8181';
+// E2E_PORT lets several checkouts run their suites side by side.
+const port = Number(process.env.E2E_PORT ?? 8181);
+const baseURL = external ?? `http://127.0.0.1:${port}`;
 
 // One data folder per run; workers inherit it through the environment instead of making their own.
 if (!external && !process.env.DQ_E2E_DATA_DIR) {
@@ -56,7 +58,7 @@ export default defineConfig({
     ? undefined
     : {
         // ensure-web builds web/dist only when it is missing or older than the sources.
-        command: `node scripts/ensure-web.mjs && node bin/dq.js serve --port 8181 --host 127.0.0.1 --data-dir "${process.env.DQ_E2E_DATA_DIR}"`,
+        command: `node scripts/ensure-web.mjs && node bin/dq.js serve --port ${port} --host 127.0.0.1 --data-dir "${process.env.DQ_E2E_DATA_DIR}"`,
         cwd: root,
         url: `${baseURL}/healthz`,
         env: { NODE_ENV: 'development', LOG_LEVEL: 'warn', DQ_REQUIRE_ADMIN_TOTP: 'false' },

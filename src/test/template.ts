@@ -9,7 +9,8 @@ import { loadConfig } from '../config';
 import { openDatabase } from '../platform/db/client';
 
 export const TEMPLATE_FILE = path.resolve('.tmp/test-template-pglite.tgz');
-export const PG_TEMPLATE_DB = 'dq_test_template';
+// DQ_TEST_TEMPLATE_DB keeps two checkouts testing on one server from dropping each other's template.
+export const PG_TEMPLATE_DB = process.env.DQ_TEST_TEMPLATE_DB ?? 'dq_test_template';
 
 export function testConfigEnv(extra: Record<string, string> = {}) {
   return { NODE_ENV: 'test', DATA_DIR: path.resolve('.tmp/unused-data-dir'), LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DQ_JOBS: '0', ...extra };
