@@ -1,21 +1,54 @@
-// Catalogue search benchmark: the full-size demo catalogue (≈7,560 items) on an embedded database in a
-// fresh temporary folder; search latency over realistic queries against a plain indexed lookup (an item
-// by its code, a unique b-tree index) on the same data, in the same run.
+// Service-hall benchmark on the full-size demo catalogue (≈7,560 items) on an embedded database in a fresh
+// temporary folder, two halves:
+// 1. search latency over realistic queries against a plain indexed lookup (an item by its code, a unique
+//    b-tree index) on the same data, in the same run;
+// 2. applications submitted per second: create a draft with its form values, upload the required
+//    materials, submit (deadline in working days, history, audit, notification; 秒批 rule evaluation for
+//    automatic items) through the service layer, against a baseline of a plain insert of the same
+//    application row, in the same run.
 //
-//   node --import tsx bench/search.ts [--rounds 20] [--json]
+//   node --import tsx bench/search.ts [--rounds 20] [--apps 200] [--json]
 //
-// Both are measured through the service layer (no HTTP), each query run sequentially: p50/p95 in ms and
-// the ratio search/lookup. Generation time is printed too (batched inserts in one transaction).
+// Everything runs sequentially through the service layer (no HTTP): p50/p95 in ms, rates per second and
+// the ratios. Generation time is printed too (batched inserts in one transaction).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { createServices, seed } from '../src/app';
 import { loadConfig } from '../src/config';
 import { CatalogueService, generateCatalogue } from '../src/modules/svc';
+import type { FormDefinition } from '../src/modules/svc/form';
+import type { Material } from '../src/modules/svc/materials';
+import { makeCitizenId } from '../src/platform/ids';
 
-const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '20' }, json: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '20' }, apps: { type: 'string', default: '200' }, json: { type: 'boolean', default: false } } });
 const rounds = Number(args.rounds);
+const appCount = Number(args.apps);
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+const ZHANG_ID = makeCitizenId('370202', '1988-05-17', 231);
+
+/** Valid values for every required field (the applicant's own ID number where one is asked). */
+function fillForm(form: FormDefinition, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const v: Record<string, unknown> = {};
+  for (const f of form.fields) {
+    if (!f.required) continue;
+    const opts = f.validation?.options;
+    v[f.key] =
+      f.type === 'idNumber' ? ZHANG_ID
+      : f.type === 'phone' ? '13800000001'
+      : f.type === 'number' ? (f.validation?.min ?? 1)
+      : f.type === 'date' ? '2026-01-05'
+      : f.type === 'select' ? opts![0].value
+      : f.type === 'checkbox' ? (opts ? [opts[0].value] : true)
+      : f.type === 'creditCode' ? '91370200MA3C5LXXXX'
+      : 'x'.repeat(Math.max(f.validation?.min ?? 2, 2)) + '路1号';
+    if (f.validation?.pattern === '\\d{12}') v[f.key] = '123456789012';
+    if (f.validation?.pattern === '\\d{16,19}') v[f.key] = '6222020200112233445';
+  }
+  return { ...v, ...extra };
+}
 
 const QUERIES = [
   '公积金', '社保', '住房公积金提取', '公积全提取', '身份证', '户口迁移', '人才落户', '医保', '异地就医', '营业执照', '企业设立登记', '残疾证', '结婚登记',
@@ -73,6 +106,73 @@ try {
   const search = stats(searchMs);
   const lookup = stats(lookupMs);
   const detail = stats(detailMs);
+
+  // ---- applications submitted per second ----------------------------------------------------------
+  const { applications, auth } = services;
+  const zhang = (await auth.findByUsername('citizen_zhang'))!;
+  const actor = (await auth.loadActor(zhang.id, 'session'))!;
+  // Person items of the generated catalogue that need only uploads (certificate-only materials are waived).
+  const pool = await services.database.query<{ id: string; form: FormDefinition; materials: Material[] }>(
+    `select id, form, materials from svc_items where status = 'published' and applicant_type in ('person', 'both') and mode <> 'auto' and is_demo order by code limit 50`,
+  );
+  const [renter] = await services.database.query<{ id: string; form: FormDefinition }>(`select id, form from svc_items where name = '住房公积金提取（租房）' and is_demo = false`);
+  const today = new Date().toISOString().slice(0, 10);
+  const addDays = (d: string, n: number) => new Date(Date.parse(d) + n * 86400_000).toISOString().slice(0, 10);
+  const renterData = fillForm(renter.form, { noOwnHome: true, leaseStart: addDays(today, -100), leaseEnd: addDays(today, 200), amount: 6000 });
+  const apply = async (itemId: string, data: Record<string, unknown>, materials: Material[]) => {
+    const draft = await applications.create(actor, { itemId, data });
+    for (const m of materials) if (m.required && m.upload) await applications.upload(actor, draft.id, m.key, { stream: Readable.from([PDF]), contentType: 'application/pdf', fileName: 'scan.pdf' });
+    return applications.submit(actor, draft.id);
+  };
+  await apply(pool[0].id, fillForm(pool[0].form), pool[0].materials); // warm-up
+  const submitMs: number[] = [];
+  const a0 = performance.now();
+  for (let i = 0; i < appCount; i++) {
+    const it = pool[i % pool.length];
+    const s = performance.now();
+    const done = await apply(it.id, fillForm(it.form), it.materials);
+    submitMs.push(performance.now() - s);
+    if (done.state !== 'submitted') throw new Error(`expected submitted, got ${done.state}`);
+  }
+  const submitWall = performance.now() - a0;
+  // Automatic approval: the renter withdrawal evaluated against the facts; after the first approval this
+  // year the "once a year" clause fails, so the rest go to a person — the rule runs in full every time.
+  const autoMs: number[] = [];
+  const renterMaterials = [{ key: 'idCard', required: true, upload: { types: ['pdf'], maxSizeMb: 5 } }, { key: 'lease', required: true, upload: { types: ['pdf'], maxSizeMb: 10 } }] as Material[];
+  const b0 = performance.now();
+  const autoCount = Math.max(1, Math.floor(appCount / 4));
+  for (let i = 0; i < autoCount; i++) {
+    const s = performance.now();
+    await apply(renter.id, renterData, renterMaterials);
+    autoMs.push(performance.now() - s);
+  }
+  const autoWall = performance.now() - b0;
+  // Baseline: a plain insert of the same application row, one statement each.
+  const sample = (await services.database.query<Record<string, unknown>>(`select * from svc_applications where applicant_id = $1 and state = 'submitted' limit 1`, [zhang.id]))[0];
+  const insertMs: number[] = [];
+  const c0 = performance.now();
+  for (let i = 0; i < appCount; i++) {
+    const s = performance.now();
+    await services.database.query(
+      `insert into svc_applications (item_id, item_version, item_code, item_name, owner_org_id, district_code, mode, applicant_id, applicant_kind, applicant_name, state, data, submitted_at, clock_started_at, due_date, due_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'submitted', $11, now(), now(), $12, $13)`,
+      [sample.item_id, sample.item_version, sample.item_code, sample.item_name, sample.owner_org_id, sample.district_code, sample.mode, sample.applicant_id, sample.applicant_kind, sample.applicant_name, JSON.stringify(sample.data), sample.due_date, sample.due_at],
+    );
+    insertMs.push(performance.now() - s);
+  }
+  const insertWall = performance.now() - c0;
+  const submitStats = stats(submitMs);
+  const autoStats = stats(autoMs);
+  const insertStats = stats(insertMs);
+  const perSecond = (n: number, ms: number) => (n * 1000) / ms;
+  const applicationsResult = {
+    items: pool.length,
+    submitted: { ...submitStats, perSecond: perSecond(appCount, submitWall) },
+    autoEvaluated: { ...autoStats, perSecond: perSecond(autoCount, autoWall) },
+    plainInsert: { ...insertStats, perSecond: perSecond(appCount, insertWall) },
+    ratio: { perSecond: perSecond(appCount, insertWall) / perSecond(appCount, submitWall), p50: submitStats.p50 / insertStats.p50 },
+  };
+
   const result = {
     database: services.database.kind,
     items: Number(total),
@@ -86,6 +186,7 @@ try {
     ratio: { p50: search.p50 / lookup.p50, p95: search.p95 / lookup.p95 },
     ratioToDetail: { p50: search.p50 / detail.p50, p95: search.p95 / detail.p95 },
     hits,
+    applications: applicationsResult,
   };
   if (args.json) console.log(JSON.stringify(result, null, 2));
   else {
@@ -98,6 +199,13 @@ try {
     console.log(`ratio search / lookup:  p50 ${result.ratio.p50.toFixed(1)}×  p95 ${result.ratio.p95.toFixed(1)}×`);
     console.log(`ratio search / detail:  p50 ${result.ratioToDetail.p50.toFixed(1)}×  p95 ${result.ratioToDetail.p95.toFixed(1)}×`);
     console.log(`matches: ${Object.entries(hits).map(([q, n]) => `${q} ${n}`).join(', ')}`);
+    const ar = applicationsResult;
+    console.log(`\napplications (sequential, service layer, ${ar.items} person items of the generated catalogue)`);
+    console.log(`                                   n      p50 ms   p95 ms   mean ms   per second`);
+    console.log(`create + upload + submit          ${String(ar.submitted.n).padStart(5)} ${f(ar.submitted.p50)} ${f(ar.submitted.p95)} ${f(ar.submitted.mean)} ${f(ar.submitted.perSecond)}`);
+    console.log(`… with 秒批 rule evaluation        ${String(ar.autoEvaluated.n).padStart(5)} ${f(ar.autoEvaluated.p50)} ${f(ar.autoEvaluated.p95)} ${f(ar.autoEvaluated.mean)} ${f(ar.autoEvaluated.perSecond)}`);
+    console.log(`plain insert of the same row      ${String(ar.plainInsert.n).padStart(5)} ${f(ar.plainInsert.p50)} ${f(ar.plainInsert.p95)} ${f(ar.plainInsert.mean)} ${f(ar.plainInsert.perSecond)}`);
+    console.log(`ratio plain insert / submitted:  per second ${ar.ratio.perSecond.toFixed(1)}×  p50 ${ar.ratio.p50.toFixed(1)}×`);
   }
   await services.database.close();
 } finally {

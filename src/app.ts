@@ -11,8 +11,9 @@ import { seedDemoAccounts, seedRoles, DEMO_PASSWORD, type DemoAccount } from './
 import { OrgService, orgRoutes } from './modules/org';
 import { loadCityFile, seedDemoEnterprises, seedReferenceOrgs } from './modules/org/org.seed';
 import { CatalogueFiles, CatalogueService, seedCatalogue, svcRoutes } from './modules/svc';
-import { ApplicationService, applicationRoutes, FactRegistry, HistoryFacts, InAppNotifier, NoActionAuthentication, NoCertificateWallet, ProfileFacts, RenterFacts, seedAutoRules } from './modules/svc/applications';
+import { ApplicationService, applicationRoutes, BundleApplicationService, bundleApplicationRoutes, FactRegistry, HistoryFacts, InAppNotifier, NoActionAuthentication, NoCertificateWallet, ProfileFacts, RenterFacts, seedAutoRules } from './modules/svc/applications';
 import { NO_ACTION_JOB } from './modules/svc/applications/no-action';
+import { HomeService, homeRoutes, LifeEventFacts, seedDemoLifeEvents } from './modules/svc/home';
 import { CalendarService, calendarRoutes } from './platform/calendar';
 import { auditRoutes } from './platform/audit/audit.routes';
 import { verifyAuditChain } from './platform/audit/audit.service';
@@ -38,6 +39,8 @@ export interface AppServices {
   calendar: CalendarService;
   catalogue: CatalogueService;
   applications: ApplicationService;
+  bundles: BundleApplicationService;
+  home: HomeService;
   noAction: NoActionAuthentication;
 }
 
@@ -80,10 +83,12 @@ export async function createServices(config: Config, opts: CreateAppOptions = {}
   const calendar = new CalendarService(db);
   const catalogue = new CatalogueService(db, orgs);
   const notifier = new InAppNotifier();
-  const facts = new FactRegistry().register(new ProfileFacts(auth)).register(new HistoryFacts(db)).register(new RenterFacts());
+  const facts = new FactRegistry().register(new ProfileFacts(auth)).register(new HistoryFacts(db)).register(new RenterFacts()).register(new LifeEventFacts(db));
   const applications = new ApplicationService({ db, catalogue, calendar, orgs, auth, wallet: new NoCertificateWallet(), notifier, facts });
-  const noAction = new NoActionAuthentication(db, auth, notifier);
-  const services = { config, log, database, auth, orgs, identity, queue, calendar, catalogue, applications, noAction };
+  const bundles = new BundleApplicationService(db, applications, catalogue);
+  const home = new HomeService(db, facts, catalogue, orgs);
+  const noAction = new NoActionAuthentication(db, identity, notifier);
+  const services = { config, log, database, auth, orgs, identity, queue, calendar, catalogue, applications, bundles, home, noAction };
   registerPlatformJobs(services);
   return services;
 }
@@ -125,6 +130,7 @@ export async function seed(s: AppServices, opts: { demo: boolean }): Promise<See
   const [done] = await s.database.db.select().from(appMeta).where(eq(appMeta.key, 'demo_seeded'));
   const enterprises = await seedDemoEnterprises(s.orgs, city);
   const accounts = await seedDemoAccounts(s.auth, s.orgs, enterprises[0]);
+  await seedDemoLifeEvents(s.database.db, s.auth);
   if (!done) await s.database.db.insert(appMeta).values({ key: 'demo_seeded', value: { at: new Date().toISOString() } }).onConflictDoNothing();
   return { reference, demo: { seeded: !done, accounts } };
 }
@@ -142,6 +148,8 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   await calendarRoutes(app, { calendar: services.calendar });
   await svcRoutes(app, { catalogue: services.catalogue, files: new CatalogueFiles(services.catalogue) });
   await applicationRoutes(app, { applications: services.applications });
+  await bundleApplicationRoutes(app, { bundles: services.bundles });
+  await homeRoutes(app, { home: services.home });
   await auditRoutes(app, { db, visibleOrgIds: (a, p) => orgs.visibleIds(a, p) });
   await jobsRoutes(app, { db, queue });
   await overviewRoutes(app, { db, orgs, identity, queue });

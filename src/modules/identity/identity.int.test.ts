@@ -256,3 +256,23 @@ describe('citizen self-registration', () => {
     expect(twice.statusCode).toBe(409);
   });
 });
+
+describe('citizens for eligibility jobs', () => {
+  it('pages through every active citizen with a verified ID number, decrypted, and skips disabled accounts', async () => {
+    const identity = t.app.services.identity;
+    const all: { id: string; idNumber: string }[] = [];
+    for await (const p of identity.activeCitizens(2)) all.push(p);
+    const [{ n }] = await rows<{ n: number }>(t.app.services.database.db, sql`select count(*)::int as n from users where kind = 'citizen' and status = 'active' and id_number_enc is not null`);
+    expect(all.length).toBe(Number(n));
+    expect(new Set(all.map((p) => p.id)).size).toBe(all.length);
+    expect(all.every((p) => /^\d{17}[\dX]$/.test(p.idNumber))).toBe(true);
+    const wang = await t.app.services.auth.findByUsername('elder_wang');
+    expect(all.find((p) => p.id === wang!.id)?.idNumber).toBe(makeCitizenId('370203', '1948-03-12', 315));
+    await t.app.services.database.db.execute(sql`update users set status = 'disabled' where id = ${wang!.id}`);
+    const after: string[] = [];
+    for await (const p of identity.activeCitizens(2)) after.push(p.id);
+    expect(after).not.toContain(wang!.id);
+    expect(after.length).toBe(all.length - 1);
+    await t.app.services.database.db.execute(sql`update users set status = 'active' where id = ${wang!.id}`);
+  });
+});

@@ -7,7 +7,7 @@ import { type AuthService, InvalidLogin } from '../../platform/auth/auth.service
 import { P } from '../../platform/auth/permissions';
 import type { Db } from '../../platform/db/client';
 import { limitOffsetQuery, pageSchema, uuidParam } from '../../platform/http/paging';
-import { AppError, errors } from '../../platform/http/problem';
+import { AppError, errors, type FieldError } from '../../platform/http/problem';
 import { CSRF_COOKIE, SESSION_COOKIE, withRequest } from '../../platform/http/server';
 import type { OrgService } from '../org';
 import type { IdentityService } from './identity.service';
@@ -25,6 +25,7 @@ const userSchema = {
     idNumberMasked: { type: ['string', 'null'] },
     phoneMasked: { type: ['string', 'null'] },
     locale: { type: 'string' },
+    elderMode: { type: 'boolean' },
     totpEnabled: { type: 'boolean' },
     status: { type: 'string' },
     roles: { type: 'array', items: { type: 'string' } },
@@ -120,7 +121,12 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
     async (req, reply) => {
       if (config.production && !config.allowSelfRegistration) throw errors.forbidden('self-registration is disabled on this installation');
       const actor = withRequest(systemActor('self-registration'), req);
-      await auth.createUser(actor, { ...req.body, kind: 'citizen', roles: ['citizen'] });
+      try {
+        await auth.createUser(actor, { ...req.body, kind: 'citizen', roles: ['citizen'] });
+      } catch (err) {
+        if (err instanceof AppError && err.status === 409) throw await registrationConflict(auth, req.body, err);
+        throw err;
+      }
       const r = await auth.login(actor, req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] });
       setSessionCookies(reply, r.token, r.csrfToken, r.expiresAt);
       return reply.code(201).send({ user: r.user, mfaRequired: r.mfaRequired, csrfToken: r.csrfToken });
@@ -150,14 +156,14 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
     };
   });
 
-  app.patch<{ Body: { locale?: string; displayName?: string } }>(
+  app.patch<{ Body: { locale?: string; displayName?: string; elderMode?: boolean } }>(
     '/api/auth/me',
     {
       config: { auth: 'authenticated' },
       schema: {
         tags: ['auth'],
-        summary: 'Change my language or display name',
-        body: { type: 'object', minProperties: 1, properties: { locale: { type: 'string', enum: LOCALES }, displayName: str(1, 100) } },
+        summary: 'Change my language, display name or elder mode (适老化, remembered per account)',
+        body: { type: 'object', minProperties: 1, properties: { locale: { type: 'string', enum: LOCALES }, displayName: str(1, 100), elderMode: { type: 'boolean' } } },
       },
     },
     async (req) => ({ user: await auth.updateUser(req.actor!, req.actor!.userId!, req.body) }),
@@ -394,4 +400,15 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
       return reply.code(204).send();
     },
   );
+}
+
+/**
+ * A taken username or ID number on registration: a 409 that names the field, like a 422 does, so the form
+ * can mark it. The phone number is stored masked only (not unique), so it never conflicts.
+ */
+async function registrationConflict(auth: AuthService, body: { username: string; idNumber: string }, cause: AppError): Promise<AppError> {
+  const fields: FieldError[] = [];
+  if (await auth.findByUsername(body.username)) fields.push({ path: '/username', message: 'this username is taken' });
+  if (await auth.findByIdNumber(body.idNumber.toUpperCase())) fields.push({ path: '/idNumber', message: 'an account with this ID number already exists' });
+  return new AppError(409, 'conflict', 'Conflict', cause.message, fields.length ? fields : undefined);
 }

@@ -21,6 +21,8 @@ export const users = pgTable(
     idNumberMasked: text('id_number_masked'),
     phoneMasked: text('phone_masked'),
     locale: text('locale').notNull().default('zh-CN'),
+    /** 适老化: the portal's elder mode (larger type, high contrast), remembered per account. */
+    elderMode: boolean('elder_mode').notNull().default(false),
     totpSecretEnc: text('totp_secret_enc'),
     totpEnabled: boolean('totp_enabled').notNull().default(false),
     /** Last TOTP time step accepted, so a code cannot be used twice. */

@@ -46,6 +46,8 @@ export interface PublicUser {
   idNumberMasked: string | null;
   phoneMasked: string | null;
   locale: string;
+  /** 适老化 elder mode of the portal, remembered per account. */
+  elderMode: boolean;
   totpEnabled: boolean;
   status: string;
   roles: string[];
@@ -171,7 +173,7 @@ export class AuthService {
     return r.map((x) => x.code).sort();
   }
 
-  async updateUser(actor: Actor, userId: string, patch: { displayName?: string; status?: 'active' | 'disabled'; orgId?: string | null; locale?: string; unlock?: boolean }): Promise<PublicUser> {
+  async updateUser(actor: Actor, userId: string, patch: { displayName?: string; status?: 'active' | 'disabled'; orgId?: string | null; locale?: string; elderMode?: boolean; unlock?: boolean }): Promise<PublicUser> {
     return inTransaction(this.db, async (tx) => {
       const [row] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
       if (!row) throw errors.notFound('user');
@@ -180,6 +182,7 @@ export class AuthService {
       if (patch.status !== undefined) set.status = patch.status;
       if (patch.orgId !== undefined) set.orgId = patch.orgId;
       if (patch.locale !== undefined) set.locale = patch.locale;
+      if (patch.elderMode !== undefined) set.elderMode = patch.elderMode;
       if (patch.unlock) {
         set.failedLogins = 0;
         set.lockedUntil = null;
@@ -447,6 +450,7 @@ export function toPublic(row: UserRow, roleList: string[]): PublicUser {
     idNumberMasked: row.idNumberMasked,
     phoneMasked: row.phoneMasked,
     locale: row.locale,
+    elderMode: row.elderMode,
     totpEnabled: row.totpEnabled,
     status: row.status,
     roles: roleList,

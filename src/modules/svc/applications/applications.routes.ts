@@ -99,14 +99,14 @@ export async function applicationRoutes(app: FastifyInstance, { applications }: 
   });
 
   // ---- staff -------------------------------------------------------------------------------------------
-  app.get<{ Querystring: { state?: State; itemId?: string; overdue?: boolean; claimed?: 'me' | 'unclaimed'; limit: number; offset: number } }>(
+  app.get<{ Querystring: { state?: State; itemId?: string; bundleApplicationId?: string; overdue?: boolean; claimed?: 'me' | 'unclaimed'; limit: number; offset: number } }>(
     '/api/svc/worklist',
     {
       config: { auth: APP.handle },
       schema: {
         tags,
-        summary: 'Applications for the items of my organisations',
-        querystring: { type: 'object', properties: { state: { type: 'string', enum: STATES }, itemId: { type: 'string', format: 'uuid' }, overdue: { type: 'boolean' }, claimed: { type: 'string', enum: ['me', 'unclaimed'] }, ...limitOffsetQuery } },
+        summary: 'Applications for the items of my organisations (bundleApplicationId: the members of one bundle application in my scope)',
+        querystring: { type: 'object', properties: { state: { type: 'string', enum: STATES }, itemId: { type: 'string', format: 'uuid' }, bundleApplicationId: { type: 'string', format: 'uuid' }, overdue: { type: 'boolean' }, claimed: { type: 'string', enum: ['me', 'unclaimed'] }, ...limitOffsetQuery } },
       },
     },
     (req) => applications.worklist(req.actor!, req.query),

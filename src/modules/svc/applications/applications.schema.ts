@@ -23,6 +23,8 @@ export const svcApplications = pgTable(
     applicantName: text('applicant_name').notNull(),
     /** The account that created it when acting for the applicant (A), else null. */
     agentId: uuid('agent_id'),
+    /** The "one thing" bundle application (一件事) this one is a member of, else null. */
+    bundleApplicationId: uuid('bundle_application_id'),
     state: text('state').notNull().default('draft'),
     data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
     submittedAt: timestamp('submitted_at', { withTimezone: true }),
@@ -49,7 +51,53 @@ export const svcApplications = pgTable(
     index('svc_applications_agent_idx').on(t.agentId),
     index('svc_applications_owner_idx').on(t.ownerOrgId, t.state, t.dueAt),
     index('svc_applications_item_idx').on(t.itemId, t.state),
+    index('svc_applications_bundle_idx').on(t.bundleApplicationId),
   ],
+);
+
+/**
+ * A "one thing" bundle application (一件事): one shared form, fanned out into one member application per
+ * item of the bundle (svc_applications.bundle_application_id). Its combined state is derived from the
+ * members on reading; `withdrawn_at` records a withdrawal of the whole bundle.
+ */
+export const svcBundleApplications = pgTable(
+  'svc_bundle_applications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    bundleId: uuid('bundle_id').notNull(),
+    bundleCode: text('bundle_code').notNull(),
+    bundleName: text('bundle_name').notNull(),
+    applicantId: uuid('applicant_id').notNull(),
+    applicantKind: text('applicant_kind').notNull(),
+    applicantName: text('applicant_name').notNull(),
+    agentId: uuid('agent_id'),
+    /** The shared form values (bundle form keys), normalised. */
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('svc_bundle_applications_applicant_idx').on(t.applicantId, t.createdAt), index('svc_bundle_applications_agent_idx').on(t.agentId)],
+);
+
+/**
+ * Life events of a person (a newborn in the household, a marriage, retirement…) that the personal home
+ * page ranks services by. `source` says where the fact came from (a registry exchange, the person, a seed).
+ */
+export const svcLifeEvents = pgTable(
+  'svc_life_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').notNull(),
+    /** A life-event code (see home/rules.ts): newborn, marriage, retirement, home_purchase, … */
+    event: text('event').notNull(),
+    /** The day it happened or is expected (YYYY-MM-DD, Asia/Shanghai). */
+    eventDate: text('event_date').notNull(),
+    source: text('source').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('svc_life_events_uq').on(t.userId, t.event, t.eventDate)],
 );
 
 /** Every state change, in order: who, acting for whom, why. */

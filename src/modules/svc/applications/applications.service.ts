@@ -28,8 +28,26 @@ export const APP = {
   handle: definePermission('svc.application.handle', '办理政务服务申请', 'Handle applications (worklist, decisions, statistics)'),
 } as const;
 
-type AppRow = typeof svcApplications.$inferSelect;
-type ItemVersion = NonNullable<Awaited<ReturnType<CatalogueService['version']>>>;
+export type AppRow = typeof svcApplications.$inferSelect;
+export type ItemVersion = NonNullable<Awaited<ReturnType<CatalogueService['version']>>>;
+
+export interface PreparedDraft {
+  itemId: string;
+  v: ItemVersion;
+  actor: Actor;
+  acting: Actor;
+  applicant: { id: string; name: string; kind: string };
+  data: Record<string, unknown>;
+}
+
+export interface PreparedSubmit {
+  r: AppRow;
+  acting: Actor;
+  values: Record<string, unknown>;
+  waived: string[];
+  due: { start: Date; dueDate: string; dueAt: Date };
+  outcome: AutoOutcome | null;
+}
 
 export interface ApplicationView {
   id: string;
@@ -37,6 +55,8 @@ export interface ApplicationView {
   ownerOrgId: string;
   applicant: { id: string; name: string; kind: string };
   agentId: string | null;
+  /** The "one thing" bundle application this one belongs to (一件事), else null. */
+  bundleApplicationId: string | null;
   state: State;
   stateLabel: string;
   data: Record<string, unknown>;
@@ -79,6 +99,7 @@ export function toView(r: AppRow): ApplicationView {
     ownerOrgId: r.ownerOrgId,
     applicant: { id: r.applicantId, name: r.applicantName, kind: r.applicantKind },
     agentId: r.agentId,
+    bundleApplicationId: r.bundleApplicationId,
     state: r.state as State,
     stateLabel: STATE_LABELS[r.state as State],
     data: r.data as Record<string, unknown>,
@@ -118,13 +139,13 @@ export class ApplicationService {
 
   // ---- reading ---------------------------------------------------------------------------------------
 
-  private async row(id: string): Promise<AppRow> {
+  async row(id: string): Promise<AppRow> {
     const [r] = await this.db.select().from(svcApplications).where(eq(svcApplications.id, id));
     if (!r) throw errors.notFound('application');
     return r;
   }
 
-  private async lock(tx: Tx, id: string): Promise<AppRow> {
+  async lock(tx: Tx, id: string): Promise<AppRow> {
     const [r] = await tx.select().from(svcApplications).where(eq(svcApplications.id, id)).for('update');
     if (!r) throw errors.notFound('application');
     return r;
@@ -193,7 +214,7 @@ export class ApplicationService {
 
   // ---- the one place state changes ----------------------------------------------------------------------
 
-  private async transition(tx: Tx, actor: Actor, r: AppRow, action: Action, reason: string | null, patch: Partial<typeof svcApplications.$inferInsert> = {}): Promise<AppRow> {
+  async transition(tx: Tx, actor: Actor, r: AppRow, action: Action, reason: string | null, patch: Partial<typeof svcApplications.$inferInsert> = {}): Promise<AppRow> {
     const t: Transition = TRANSITIONS[action];
     if (!canTransition(r.state as State, action)) {
       throw errors.conflict(`cannot ${action} an application that is ${r.state}`, { currentState: r.state, action, allowedFrom: t.from });
@@ -224,6 +245,16 @@ export class ApplicationService {
   }
 
   async create(actor: Actor, input: { itemId: string; onBehalfOf?: string; data?: Record<string, unknown> }): Promise<ApplicationView> {
+    const draft = await this.prepareDraft(actor, input);
+    return inTransaction(this.db, async (tx) => toView(await this.insertDraft(tx, draft, null)));
+  }
+
+  /**
+   * Everything a new draft needs, read and checked before any transaction: the published version, the
+   * authorisation when acting for someone (403 without one), the applicant type, the draft values.
+   * Bundle applications (bundles.service.ts) prepare all their members first, then insert them together.
+   */
+  async prepareDraft(actor: Actor, input: { itemId: string; onBehalfOf?: string; data?: Record<string, unknown> }): Promise<PreparedDraft> {
     if (!actor.userId || (actor.kind !== 'citizen' && actor.kind !== 'enterprise')) throw errors.forbidden('applications are made by citizens and enterprises');
     const v = await this.publishedVersion(input.itemId);
     let acting = actor;
@@ -236,20 +267,24 @@ export class ApplicationService {
       acting = { ...actor, onBehalfOf: b.id };
     }
     const fits = v.applicantType === 'both' || (v.applicantType === 'person' && applicant.kind === 'citizen') || (v.applicantType === 'enterprise' && applicant.kind === 'enterprise');
-    if (!fits) throw errors.unprocessable(`this item is for ${v.applicantType === 'person' ? 'persons' : 'enterprises'}; the applicant is ${applicant.kind === 'citizen' ? 'a person' : 'an enterprise'}`);
+    if (!fits) throw errors.unprocessable(`${v.name} is for ${v.applicantType === 'person' ? 'persons' : 'enterprises'}; the applicant is ${applicant.kind === 'citizen' ? 'a person' : 'an enterprise'}`);
     const data = input.data ? this.checkDraftData(v, input.data) : {};
-    return inTransaction(this.db, async (tx) => {
-      const [r] = await tx
-        .insert(svcApplications)
-        .values({ itemId: input.itemId, itemVersion: v.version, itemCode: v.code, itemName: v.name, ownerOrgId: v.ownerOrgId, districtCode: v.districtCode, mode: v.mode, applicantId: applicant.id, applicantKind: applicant.kind, applicantName: applicant.name, agentId: acting.onBehalfOf ? actor.userId : null, data })
-        .returning();
-      await recordAudit(tx, acting, { action: 'svc.application.create', entityType: 'svc_application', entityId: r.id, orgId: v.ownerOrgId, after: { item: v.code, version: v.version } });
-      return toView(r);
-    });
+    return { itemId: input.itemId, v, actor, acting, applicant, data };
+  }
+
+  /** Insert a prepared draft (and its audit entry) in the caller's transaction. */
+  async insertDraft(tx: Tx, p: PreparedDraft, bundleApplicationId: string | null, createdAt?: Date): Promise<AppRow> {
+    const { v, applicant, acting } = p;
+    const [r] = await tx
+      .insert(svcApplications)
+      .values({ itemId: p.itemId, itemVersion: v.version, itemCode: v.code, itemName: v.name, ownerOrgId: v.ownerOrgId, districtCode: v.districtCode, mode: v.mode, applicantId: applicant.id, applicantKind: applicant.kind, applicantName: applicant.name, agentId: acting.onBehalfOf ? p.actor.userId : null, bundleApplicationId, data: p.data, ...(createdAt ? { createdAt, updatedAt: createdAt } : {}) })
+      .returning();
+    await recordAudit(tx, acting, { action: 'svc.application.create', entityType: 'svc_application', entityId: r.id, orgId: v.ownerOrgId, after: { item: v.code, version: v.version, bundleApplicationId } });
+    return r;
   }
 
   /** Drafts may be incomplete: every problem except a missing required value is reported. */
-  private checkDraftData(v: ItemVersion, data: Record<string, unknown>): Record<string, unknown> {
+  checkDraftData(v: ItemVersion, data: Record<string, unknown>): Record<string, unknown> {
     const check = validateFormValues(v.form, data, '/data');
     const errs = check.errors.filter((e) => e.message !== 'is required');
     if (errs.length) throw errors.validation(errs);
@@ -271,7 +306,7 @@ export class ApplicationService {
     });
   }
 
-  private async versionOf(r: AppRow): Promise<ItemVersion> {
+  async versionOf(r: AppRow): Promise<ItemVersion> {
     const v = await this.d.catalogue.version(r.itemId, r.itemVersion);
     if (!v) throw new Error(`item version ${r.itemId}@${r.itemVersion} is missing`);
     return v;
@@ -396,6 +431,17 @@ export class ApplicationService {
   async submit(actor: Actor, id: string): Promise<ApplicationView> {
     const r = await this.row(id);
     const acting = await this.applicantActor(actor, r);
+    if (r.bundleApplicationId && r.state === 'draft') throw errors.conflict('this application is part of a "one thing" bundle; submit the bundle application', { currentState: r.state, bundleApplicationId: r.bundleApplicationId });
+    const prepared = await this.prepareSubmit(acting, r);
+    return inTransaction(this.db, async (tx) => toView(await this.applySubmit(tx, prepared)));
+  }
+
+  /**
+   * Checks and reads for a submission, before any transaction: the transition is allowed, the form and the
+   * required materials are complete (400 listing every problem), the deadline, and for 秒批 items the rule
+   * evaluated on the facts. `acting` is the already resolved actor (applicant, or agent for them).
+   */
+  async prepareSubmit(acting: Actor, r: AppRow): Promise<PreparedSubmit> {
     if (!canTransition(r.state as State, 'submit')) throw errors.conflict(`cannot submit an application that is ${r.state}`, { currentState: r.state, action: 'submit' });
     const v = await this.versionOf(r);
     const { values, materials, waived } = await this.completeness(r, v);
@@ -411,26 +457,30 @@ export class ApplicationService {
         outcome = { outcome: 'manual', reason: '该事项尚未配置自动审批规则', ruleDescription: '', evaluatedAt: new Date().toISOString(), trace: [] };
       }
     }
-    return inTransaction(this.db, async (tx) => {
-      let cur = await this.lock(tx, id);
-      cur = await this.transition(tx, acting, cur, 'submit', waived.length ? `免提交（由部门核验）：${waived.join(', ')}` : null, {
-        data: values,
-        submittedAt: due.start,
-        clockStartedAt: due.start,
-        dueDate: due.dueDate,
-        dueAt: due.dueAt,
-        auto: outcome,
-      });
-      await this.d.catalogue.bumpPopularity(tx, r.itemId);
-      if (outcome?.outcome === 'approved') {
-        const system = { ...systemActor('auto-approval'), displayName: '自动审批（秒批）', onBehalfOf: `rule:${r.itemCode}@v${r.itemVersion}` };
-        const document = decisionDocument(cur, outcome);
-        cur = await this.transition(tx, system, cur, 'auto_approve', outcome.reason, { decidedAt: new Date(), decision: document });
-      } else if (outcome) {
-        await recordAudit(tx, systemActor('auto-approval'), { action: 'svc.application.auto_fallback', entityType: 'svc_application', entityId: id, orgId: r.ownerOrgId, note: { reason: outcome.reason } });
-      }
-      return toView(cur);
+    return { r, acting, values, waived, due, outcome };
+  }
+
+  /** The submission itself (and the automatic decision) in the caller's transaction. */
+  async applySubmit(tx: Tx, p: PreparedSubmit): Promise<AppRow> {
+    const { r, acting, values, waived, due, outcome } = p;
+    let cur = await this.lock(tx, r.id);
+    cur = await this.transition(tx, acting, cur, 'submit', waived.length ? `免提交（由部门核验）：${waived.join(', ')}` : null, {
+      data: values,
+      submittedAt: due.start,
+      clockStartedAt: due.start,
+      dueDate: due.dueDate,
+      dueAt: due.dueAt,
+      auto: outcome,
     });
+    await this.d.catalogue.bumpPopularity(tx, r.itemId);
+    if (outcome?.outcome === 'approved') {
+      const system = { ...systemActor('auto-approval'), displayName: '自动审批（秒批）', onBehalfOf: `rule:${r.itemCode}@v${r.itemVersion}` };
+      const document = decisionDocument(cur, outcome);
+      cur = await this.transition(tx, system, cur, 'auto_approve', outcome.reason, { decidedAt: new Date(), decision: document });
+    } else if (outcome) {
+      await recordAudit(tx, systemActor('auto-approval'), { action: 'svc.application.auto_fallback', entityType: 'svc_application', entityId: r.id, orgId: r.ownerOrgId, note: { reason: outcome.reason } });
+    }
+    return cur;
   }
 
   async resubmit(actor: Actor, id: string): Promise<ApplicationView> {
@@ -470,7 +520,7 @@ export class ApplicationService {
 
   // ---- staff side -------------------------------------------------------------------------------------
 
-  async worklist(actor: Actor, f: { state?: State; itemId?: string; overdue?: boolean; claimed?: 'me' | 'unclaimed'; limit: number; offset: number }): Promise<Page<ApplicationView> & { overdueCount: number }> {
+  async worklist(actor: Actor, f: { state?: State; itemId?: string; bundleApplicationId?: string; overdue?: boolean; claimed?: 'me' | 'unclaimed'; limit: number; offset: number }): Promise<Page<ApplicationView> & { overdueCount: number }> {
     const scope = await this.staffScope(actor);
     const base: SQL[] = [sql`${svcApplications.state} <> 'draft'`];
     if (scope) base.push(scope.length ? inArray(svcApplications.ownerOrgId, scope) : sql`false`);
@@ -478,6 +528,7 @@ export class ApplicationService {
     const conds = [...base];
     if (f.state) conds.push(eq(svcApplications.state, f.state));
     if (f.itemId) conds.push(eq(svcApplications.itemId, f.itemId));
+    if (f.bundleApplicationId) conds.push(eq(svcApplications.bundleApplicationId, f.bundleApplicationId));
     if (f.overdue === true) conds.push(overdueCond);
     if (f.overdue === false) conds.push(sql`not (${overdueCond})`);
     if (f.claimed === 'me') conds.push(eq(svcApplications.claimedBy, actor.userId ?? '00000000-0000-0000-0000-000000000000'));

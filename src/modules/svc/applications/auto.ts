@@ -111,10 +111,10 @@ export class HistoryFacts implements FactSource {
     const rows = await this.db
       .select({ itemId: svcApplications.itemId, state: svcApplications.state, decidedAt: svcApplications.decidedAt })
       .from(svcApplications)
-      .where(and(eq(svcApplications.applicantId, req.applicantId), ne(svcApplications.id, req.applicationId)));
+      .where(and(eq(svcApplications.applicantId, req.applicantId), req.applicationId ? ne(svcApplications.id, req.applicationId) : undefined));
     const approved = rows.filter((r) => r.state === 'approved' || (r.state === 'completed' && r.decidedAt));
     const year = req.today.slice(0, 4);
-    const thisItem = approved.filter((r) => r.itemId === req.itemId);
+    const thisItem = req.itemId ? approved.filter((r) => r.itemId === req.itemId) : [];
     return {
       approvals: approved.length,
       approvalsOfItem: thisItem.length,

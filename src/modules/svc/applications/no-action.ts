@@ -7,14 +7,13 @@
 // covered = citizens of statutory pension age by their ID number (men 60, women 55); confirmed when the
 // platform saw the person alive and active in the last 365 days (a sign-in); otherwise they are asked to
 // confirm in person or by face recognition. Other data sources (medical visits, travel) plug in later.
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { recordAudit } from '../../../platform/audit/audit.service';
 import { systemActor } from '../../../platform/auth/actor';
-import { users } from '../../../platform/auth/auth.schema';
-import type { AuthService } from '../../../platform/auth/auth.service';
 import { shanghaiDate } from '../../../platform/calendar';
 import { type Db, inTransaction } from '../../../platform/db/client';
 import { parseCitizenId } from '../../../platform/ids';
+import type { IdentityService } from '../../identity';
 import { svcItems } from '../svc.schema';
 import { wholeYears } from './logic';
 import { svcNoActionChecks } from './applications.schema';
@@ -26,14 +25,15 @@ const ACTIVE_WITHIN_MS = 365 * 86400_000;
 export class NoActionAuthentication {
   constructor(
     private readonly db: Db,
-    private readonly auth: AuthService,
+    private readonly identity: IdentityService,
     private readonly notifier: Notifier,
   ) {}
 
   /** Run every 无感认证 item for the period (default: the current year in Asia/Shanghai). */
   async run(period = shanghaiDate().slice(0, 4), now = new Date()): Promise<{ items: number; confirmed: number; needsAction: number; skipped: number }> {
     const items = await this.db.select({ id: svcItems.id, name: svcItems.name, ownerOrgId: svcItems.ownerOrgId }).from(svcItems).where(and(eq(svcItems.mode, 'no_action'), eq(svcItems.status, 'published')));
-    const people = await this.db.select().from(users).where(and(eq(users.kind, 'citizen'), eq(users.status, 'active'), isNotNull(users.idNumberEnc)));
+    const people: { id: string; idNumber: string; lastLoginAt: Date | null }[] = [];
+    for await (const p of this.identity.activeCitizens()) people.push(p);
     const today = shanghaiDate(now);
     const out = { items: items.length, confirmed: 0, needsAction: 0, skipped: 0 };
     for (const item of items) {
@@ -43,7 +43,7 @@ export class NoActionAuthentication {
           out.skipped++;
           continue;
         }
-        const info = parseCitizenId(this.auth.revealIdNumber(p) ?? '');
+        const info = parseCitizenId(p.idNumber);
         if (!info) continue;
         const age = wholeYears(info.birthDate, today) ?? 0;
         if (age < (info.sex === 'male' ? 60 : 55)) continue; // not covered by this item

@@ -59,8 +59,9 @@ export class InAppNotifier implements Notifier {
 export interface FactRequest {
   applicantId: string;
   applicantKind: string;
-  itemId: string;
-  applicationId: string;
+  /** The item and application being decided; absent when facts are read for the person alone (the home page). */
+  itemId?: string;
+  applicationId?: string;
   data: Record<string, unknown>;
   materials: string[];
   today: string;
