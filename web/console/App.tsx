@@ -10,7 +10,7 @@ import { errorMessage } from '../shared/errors';
 import { useSession } from '../shared/session';
 import { ConsoleLogin } from './Login';
 import { ConsoleLayout } from './Layout';
-import { NAV } from './nav';
+import { NAV, SUB_PAGES, navAllowed } from './nav';
 import { useCan, useLocale } from './hooks';
 
 const Overview = lazy(() => import('./pages/Overview'));
@@ -22,6 +22,12 @@ const OidcClients = lazy(() => import('./pages/OidcClients'));
 const Audit = lazy(() => import('./pages/Audit'));
 const Jobs = lazy(() => import('./pages/Jobs'));
 const Account = lazy(() => import('./pages/Account'));
+const SvcWorklist = lazy(() => import('./pages/SvcWorklist'));
+const SvcItems = lazy(() => import('./pages/SvcItems'));
+const SvcItemEditor = lazy(() => import('./pages/SvcItemEditor'));
+const SvcCatalogue = lazy(() => import('./pages/SvcCatalogue'));
+const SvcCalendar = lazy(() => import('./pages/SvcCalendar'));
+const SvcStats = lazy(() => import('./pages/SvcStats'));
 
 const PAGES: Record<string, React.ComponentType> = {
   overview: Overview,
@@ -33,6 +39,15 @@ const PAGES: Record<string, React.ComponentType> = {
   audit: Audit,
   jobs: Jobs,
   account: Account,
+  svcWorklist: SvcWorklist,
+  svcItems: SvcItems,
+  svcCatalogue: SvcCatalogue,
+  svcCalendar: SvcCalendar,
+  svcStats: SvcStats,
+};
+
+const SUB_PAGE_COMPONENTS: Record<string, React.ComponentType> = {
+  '/svc/items/:id': SvcItemEditor,
 };
 
 function Forbidden() {
@@ -69,7 +84,12 @@ function Pages() {
         <Routes>
           {NAV.map((n) => {
             const Page = PAGES[n.key];
-            return <Route key={n.key} path={n.path} element={!n.perm || can(n.perm) ? <Page /> : <Forbidden />} />;
+            return <Route key={n.key} path={n.path} element={navAllowed(n, can) ? <Page /> : <Forbidden />} />;
+          })}
+          {SUB_PAGES.map((p) => {
+            const Page = SUB_PAGE_COMPONENTS[p.path];
+            const parent = NAV.find((n) => n.key === p.parent)!;
+            return <Route key={p.path} path={p.path} element={navAllowed(parent, can) ? <Page /> : <Forbidden />} />;
           })}
           <Route path="/index.html" element={<Navigate to="/" replace />} />
           <Route path="*" element={<NotFound />} />

@@ -5,7 +5,7 @@ import { LogoutOutlined, MenuFoldOutlined, MenuUnfoldOutlined, SettingOutlined, 
 import { useTranslation } from 'react-i18next';
 import { useLogout } from '../shared/session';
 import logoUrl from '../shared/favicon.svg';
-import { NAV } from './nav';
+import { NAV, navAllowed } from './nav';
 import { orgLabel, useCan, useCurrentMe, useLocale } from './hooks';
 import { LanguageSwitch } from './components/LanguageSwitch';
 
@@ -26,9 +26,10 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
   const logout = useLogout();
   const [collapsed, setCollapsed] = useState(false);
 
-  const visible = NAV.filter((n) => !n.perm || can(n.perm));
+  const visible = NAV.filter((n) => navAllowed(n, can));
   const item = (n: (typeof NAV)[number]) => ({ key: n.key, icon: n.icon, label: t(`console.menu.${n.key}`) });
-  const groups: { key: 'identity' | 'integration' | 'ops'; label: string }[] = [
+  const groups: { key: 'service' | 'identity' | 'integration' | 'ops'; label: string }[] = [
+    { key: 'service', label: t('console.menu.groupService') },
     { key: 'identity', label: t('console.menu.groupIdentity') },
     { key: 'integration', label: t('console.menu.groupIntegration') },
     { key: 'ops', label: t('console.menu.groupOps') },

@@ -3,6 +3,11 @@ import {
   ApiOutlined,
   ApartmentOutlined,
   AuditOutlined,
+  BarChartOutlined,
+  CalendarOutlined,
+  ClusterOutlined,
+  FileSearchOutlined,
+  InboxOutlined,
   DashboardOutlined,
   KeyOutlined,
   SafetyCertificateOutlined,
@@ -16,12 +21,32 @@ export interface NavItem {
   key: string;
   path: string;
   perm?: string;
+  /** Shown when the account holds any of these (instead of one `perm`). */
+  anyPerm?: string[];
   icon: ReactNode;
-  group?: 'identity' | 'integration' | 'ops';
+  group?: 'service' | 'identity' | 'integration' | 'ops';
+}
+
+/** Pages reached from a menu entry but without their own: they share its permission and highlight. */
+export interface SubPage {
+  path: string;
+  parent: string;
+}
+
+export const SUB_PAGES: SubPage[] = [{ path: '/svc/items/:id', parent: 'svcItems' }];
+
+export function navAllowed(n: Pick<NavItem, 'perm' | 'anyPerm'>, can: (perm: string) => boolean): boolean {
+  if (n.anyPerm) return n.anyPerm.some(can);
+  return !n.perm || can(n.perm);
 }
 
 export const NAV: NavItem[] = [
   { key: 'overview', path: '/', icon: <DashboardOutlined /> },
+  { key: 'svcWorklist', path: '/svc/worklist', perm: 'svc.application.handle', icon: <InboxOutlined />, group: 'service' },
+  { key: 'svcItems', path: '/svc/items', perm: 'svc.item.read', icon: <FileSearchOutlined />, group: 'service' },
+  { key: 'svcCatalogue', path: '/svc/catalogue', perm: 'svc.catalogue.manage', icon: <ClusterOutlined />, group: 'service' },
+  { key: 'svcCalendar', path: '/svc/calendar', anyPerm: ['calendar.manage', 'svc.item.read', 'svc.application.handle'], icon: <CalendarOutlined />, group: 'service' },
+  { key: 'svcStats', path: '/svc/stats', anyPerm: ['svc.item.read', 'svc.application.handle'], icon: <BarChartOutlined />, group: 'service' },
   { key: 'orgs', path: '/orgs', perm: 'org.read', icon: <ApartmentOutlined />, group: 'identity' },
   { key: 'users', path: '/users', perm: 'user.read', icon: <TeamOutlined />, group: 'identity' },
   { key: 'roles', path: '/roles', perm: 'role.read', icon: <SafetyCertificateOutlined />, group: 'identity' },

@@ -1,5 +1,6 @@
 // Staff console UI strings, each as [Chinese, English] (common ones live in shared/i18n.ts).
 import { bilingual } from '../shared/i18n';
+import { svcStrings } from './svc/strings';
 
 export const consoleStrings = bilingual({
   console: {
@@ -19,7 +20,14 @@ export const consoleStrings = bilingual({
       groupIdentity: ['身份与权限', 'Identity & access'],
       groupIntegration: ['接入管理', 'Integration'],
       groupOps: ['运行保障', 'Operations'],
+      groupService: ['政务服务', 'Service hall'],
+      svcWorklist: ['办件工作台', 'Worklist'],
+      svcItems: ['事项管理', 'Service items'],
+      svcCatalogue: ['目录结构', 'Catalogue structure'],
+      svcCalendar: ['节假日与时限', 'Holidays & deadlines'],
+      svcStats: ['服务统计', 'Statistics'],
     },
+    svc: svcStrings,
     header: { cityLevel: ['市级', 'City level'], mySettings: ['个人设置', 'My account'] },
     login: {
       title: ['管理控制台', 'Staff console'],
