@@ -3,4 +3,4 @@ export { CalendarService, CALENDAR_MANAGE, CACHE_TTL_MS } from './calendar.servi
 export { calendarRoutes } from './calendar.routes';
 export { calendarDays } from './calendar.schema';
 export { OFFICIAL_SCHEDULES } from './holidays';
-export { WorkingCalendar, addDays, dayNumber, isValidDate, isoWeekday, shanghaiDate, type CalendarEntry, type DayKind } from './working-days';
+export { WorkingCalendar, addDays, dayNumber, isValidDate, isoWeekday, shanghaiDate, shanghaiDateTime, type CalendarEntry, type DayKind } from './working-days';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OFFICIAL_SCHEDULES } from './holidays';
-import { addDays, dayNumber, isoWeekday, isValidDate, shanghaiDate, WorkingCalendar } from './working-days';
+import { addDays, dayNumber, isoWeekday, isValidDate, shanghaiDate, shanghaiDateTime, WorkingCalendar } from './working-days';
 
 const cal2026 = new WorkingCalendar(OFFICIAL_SCHEDULES[2026].entries);
 
@@ -75,5 +75,12 @@ describe('working-day arithmetic', () => {
 
   it('has 248 working days in 2026 (365 − 104 weekend days − 19 holidays on weekdays + 6 make-up days)', () => {
     expect(cal2026.workingDaysBetween('2025-12-31', '2026-12-31')).toBe(365 - 104 - 19 + 6);
+  });
+});
+
+describe('shanghaiDateTime', () => {
+  it('shows an instant as Beijing wall-clock time, across midnight UTC', () => {
+    expect(shanghaiDateTime(new Date('2026-11-27T03:06:18.876Z'))).toBe('2026-11-27 11:06:18');
+    expect(shanghaiDateTime(new Date('2026-12-31T16:30:00Z'))).toBe('2027-01-01 00:30:00');
   });
 });

@@ -51,6 +51,13 @@ export function shanghaiDate(at: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
+/** An instant as Asia/Shanghai wall-clock time, `YYYY-MM-DD HH:mm:ss`, for documents people read. */
+export function shanghaiDateTime(at: Date = new Date()): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const v = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${v('year')}-${v('month')}-${v('day')} ${v('hour')}:${v('minute')}:${v('second')}`;
+}
+
 export function addDays(date: string, n: number): string {
   return fromDayNumber(dayNumber(date) + n);
 }

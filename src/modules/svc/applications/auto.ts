@@ -5,6 +5,7 @@ import { and, eq, ne } from 'drizzle-orm';
 import type { AuthService } from '../../../platform/auth/auth.service';
 import type { Db } from '../../../platform/db/client';
 import { parseCitizenId } from '../../../platform/ids';
+import { shanghaiDateTime } from '../../../platform/calendar';
 import { evaluate, ruleProblems, truthy, wholeYears, type Logic } from './logic';
 import type { FactRequest, FactSource } from './ports';
 import { svcApplications } from './applications.schema';
@@ -81,7 +82,7 @@ export function decisionDocument(a: { id: string; itemCode: string; itemName: st
     `依据规则：${o.ruleDescription}`,
     ...o.trace.map((c, i) => `${i + 1}. ${c.label}：${c.result === 'pass' ? '符合' : '不符合'}`),
     `决定：准予办理。`,
-    `决定时间：${o.evaluatedAt}`,
+    `决定时间：${shanghaiDateTime(new Date(o.evaluatedAt))}（北京时间）`,
   ];
   return { kind: 'auto_approval', applicationId: a.id, item: { code: a.itemCode, name: a.itemName, version: a.itemVersion }, decision: 'approved', rule: o.ruleDescription, decidedAt: o.evaluatedAt, clauses: o.trace.map((c) => ({ id: c.id, label: c.label, result: c.result })), text: lines.join('\n') };
 }
