@@ -133,6 +133,14 @@ export class AuthService {
     return toPublic(row, await this.rolesOf(row.id));
   }
 
+  /** Display names of several accounts at once (for lists that show who is on the other side). */
+  async displayNames(ids: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const rows = await this.db.select({ id: users.id, displayName: users.displayName }).from(users).where(inArray(users.id, unique));
+    return new Map(rows.map((r) => [r.id, r.displayName]));
+  }
+
   async findByUsername(username: string): Promise<UserRow | null> {
     const [row] = await this.db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`);
     return row ?? null;

@@ -245,6 +245,8 @@ describe('proxy applications (亲友代办)', () => {
     const req = await zhang.post('/api/proxy/requests', { principal: 'elder_li', relation: '子女', expiresAt: new Date(Date.now() + 30 * 86400_000).toISOString() });
     expect(req.statusCode, req.body).toBe(201);
     expect(req.json().status).toBe('pending');
+    // The person asked sees who asks.
+    expect((await li.get('/api/proxy/grants')).json().items[0]).toMatchObject({ id: req.json().id, principalName: '李老人', agentName: '张示例', status: 'pending' });
     expect((await zhang.post('/api/applications', { itemId: item.id, onBehalfOf: liId })).statusCode).toBe(403);
     expect((await zhang.post(`/api/proxy/grants/${req.json().id}/confirm`)).statusCode).toBe(403);
     expect((await li.post(`/api/proxy/grants/${req.json().id}/confirm`)).json().status).toBe('active');

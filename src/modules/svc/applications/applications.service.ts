@@ -707,7 +707,9 @@ export class ApplicationService {
   async proxyGrants(actor: Actor) {
     if (!actor.userId) throw errors.forbidden();
     const rows = await this.db.select().from(svcProxyGrants).where(or(eq(svcProxyGrants.agentId, actor.userId), eq(svcProxyGrants.principalId, actor.userId))).orderBy(desc(svcProxyGrants.createdAt));
-    return { items: rows.map(grantView) };
+    // Each side sees who the other is: the person asked must know who wants to act for them.
+    const names = await this.d.auth.displayNames(rows.flatMap((g) => [g.principalId, g.agentId]));
+    return { items: rows.map((g) => ({ ...grantView(g), principalName: names.get(g.principalId) ?? null, agentName: names.get(g.agentId) ?? null })) };
   }
 
   async decideProxy(actor: Actor, id: string, decision: 'confirm' | 'decline' | 'revoke') {
