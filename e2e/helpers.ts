@@ -21,3 +21,25 @@ export async function login(page: Page, username: string, password = DEMO_PASSWO
   await page.locator('input[autocomplete="current-password"]').fill(password);
   await page.getByTestId('login-submit').click();
 }
+
+/** A tiny but real PDF (the server checks the first bytes against the extension). */
+export const TINY_PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+/** Signs in on the portal's own login page and waits for the service-hall home. */
+export async function portalLogin(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await login(page, username, password);
+  await expect(page.getByRole('navigation', { name: /主导航|Main navigation/ }).getByRole('link', { name: /我的|Me/ }).last()).toBeVisible();
+}
+
+/** The Shanghai calendar date `days` from today, as YYYY-MM-DD. */
+export function shanghaiDatePlus(days: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + days * 86_400_000));
+}
+
+/** Signs out of the portal from the account page. */
+export async function portalLogout(page: Page): Promise<void> {
+  await page.goto('/account');
+  await page.getByRole('button', { name: /退出登录|Sign out/ }).click();
+  await expect(page.locator('input[autocomplete="username"]')).toBeVisible();
+}

@@ -5,7 +5,7 @@ import { login, snap } from './helpers';
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
 
 test('citizen_zhang sees a masked ID number and the districts on the portal', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/login');
   await expect(page.getByRole('heading', { name: '账号登录' })).toBeVisible();
   await snap(page, 'portal-login');
 
@@ -14,6 +14,11 @@ test('citizen_zhang sees a masked ID number and the districts on the portal', as
   await expect(page.getByRole('alert')).toContainText('用户名或密码错误');
 
   await login(page, 'citizen_zhang');
+  // Signed in, the login page hands over to the service hall; the account page has the details.
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId('display-name')).toHaveText('张示例');
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的', exact: true }).click();
+  await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByTestId('display-name')).toBeVisible();
   await expect(page.getByTestId('account-kind')).toHaveText('市民');
 
@@ -49,4 +54,7 @@ test('citizen_zhang sees a masked ID number and the districts on the portal', as
 
   await page.getByRole('button', { name: '退出登录' }).click();
   await expect(page.getByRole('heading', { name: '账号登录' })).toBeVisible();
+  // Signed out, the home page is the public service hall again.
+  await page.goto('/');
+  await expect(page.getByTestId('popular')).toBeVisible();
 });

@@ -1,17 +1,26 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, Route, Routes } from 'react-router';
+import { Navigate, Route, Routes, useSearchParams } from 'react-router';
 import { useSession } from '../shared/session';
 import { errorMessage } from '../shared/errors';
 import { Login } from './Login';
 import { Home } from './Home';
 import { Register } from './Register';
 import { LanguageToggle } from './LanguageToggle';
+import { HallHome } from './HallHome';
+import { Search } from './Search';
+import { BrowseIndex, Departments, HallPage, Halls, LifeEvents, ZonePage, Zones } from './Browse';
+import { ItemPage } from './ItemPage';
+import { ApplicationPage, ApplicationsList } from './Applications';
+import { Notifications } from './Notifications';
+import { Proxy } from './Proxy';
+import { BundleApplicationPage, BundlePage } from './Bundles';
+import { Shell, useElderClass } from './shell';
 
 function NotFound() {
   const { t } = useTranslation();
   return (
-    <div className="page page-center">
+    <Shell>
       <div className="card empty-card">
         <div className="big-icon" aria-hidden>
           404
@@ -22,8 +31,18 @@ function NotFound() {
           {t('portal.goHome')}
         </a>
       </div>
-    </div>
+    </Shell>
   );
+}
+
+/** Only a local path may follow a sign-in, never another site. */
+function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+function LoginRoute({ me, signedIn }: { me: ReturnType<typeof useSession>; signedIn: boolean }) {
+  const [params] = useSearchParams();
+  return <SessionGate me={me}>{signedIn ? <Navigate to={safeNext(params.get('next'))} replace /> : <Login me={me.data} />}</SessionGate>;
 }
 
 /** Waits for the session before showing a page, and offers a retry when it could not be loaded. */
@@ -57,12 +76,32 @@ function SessionGate({ me, children }: { me: ReturnType<typeof useSession>; chil
 
 export function App() {
   const me = useSession();
+  useElderClass();
   const signedIn = !!me.data && !me.data.mfaPending;
-  const home = <SessionGate me={me}>{signedIn ? <Home me={me.data!} /> : <Login me={me.data} />}</SessionGate>;
+  const home = <SessionGate me={me}>{me.data?.mfaPending ? <Login me={me.data} /> : <HallHome me={signedIn ? me.data! : null} />}</SessionGate>;
+  /** Pages for a signed-in person: the login form first, then back here. */
+  const mine = (page: ReactNode) => <SessionGate me={me}>{signedIn ? page : <Login me={me.data} />}</SessionGate>;
   return (
     <Routes>
       <Route path="/" element={home} />
       <Route path="/index.html" element={home} />
+      <Route path="/login" element={<LoginRoute me={me} signedIn={signedIn} />} />
+      <Route path="/account" element={mine(<Home me={me.data!} />)} />
+      <Route path="/search" element={<Search />} />
+      <Route path="/browse" element={<BrowseIndex />} />
+      <Route path="/departments" element={<Departments />} />
+      <Route path="/halls" element={<Halls />} />
+      <Route path="/halls/:code" element={<HallPage />} />
+      <Route path="/zones" element={<Zones />} />
+      <Route path="/zones/:code" element={<ZonePage />} />
+      <Route path="/life-events" element={<LifeEvents />} />
+      <Route path="/items/:code" element={<SessionGate me={me}><ItemPage /></SessionGate>} />
+      <Route path="/bundles/:code" element={<SessionGate me={me}><BundlePage /></SessionGate>} />
+      <Route path="/applications" element={mine(<ApplicationsList />)} />
+      <Route path="/applications/:id" element={mine(<ApplicationPage />)} />
+      <Route path="/bundle-applications/:id" element={mine(<BundleApplicationPage />)} />
+      <Route path="/notifications" element={mine(<Notifications />)} />
+      <Route path="/proxy" element={mine(<Proxy />)} />
       {/* Someone already signed in has an account: registering again makes no sense. */}
       <Route path="/register" element={<SessionGate me={me}>{signedIn ? <Navigate to="/" replace /> : <Register />}</SessionGate>} />
       <Route path="*" element={<NotFound />} />

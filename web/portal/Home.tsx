@@ -8,8 +8,10 @@ import { formatDateTime, formatLongDate, formatRelative } from '../shared/format
 import { useLocale } from '../shared/i18n';
 import { useLogout } from '../shared/session';
 import type { AuditEntry, CityInfo, Me } from '../shared/types';
+import { Link } from 'react-router';
 import { LanguageSegmented } from './LanguageToggle';
-import { BrandBar, Section } from './ui';
+import { ElderSwitch, Shell } from './shell';
+import { Section } from './ui';
 
 function greetingKey(now: Date): string {
   const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', hourCycle: 'h23' }).format(now));
@@ -57,20 +59,38 @@ export function Home({ me }: { me: Me }) {
   const orgName = me.org ? (locale === 'en' && me.org.nameEn ? me.org.nameEn : me.org.name) : null;
 
   return (
-    <div className="home">
-      <header className="home-header">
-        <BrandBar className="home-bar" logoSize={26} onSaved={onSaved} />
+    <Shell title={t('portal.account')}>
+      <div className="home">
         <div className="greeting">
-          <h1>
+          <p className="greeting-line">
             {t(`portal.greeting.${greetingKey(now)}`)}
             {t('portal.comma')}
             <span data-testid="display-name">{u.displayName}</span>
-          </h1>
-          <p>{formatLongDate(now, locale)}</p>
+          </p>
+          <p className="muted small">{formatLongDate(now, locale)}</p>
         </div>
-      </header>
-
-      <main className="home-main">
+        <ul className="entry-grid">
+          <li>
+            <Link to="/applications" className="entry">
+              <strong>{t('hall.app.mine')}</strong>
+            </Link>
+          </li>
+          <li>
+            <Link to="/notifications" className="entry">
+              <strong>{t('hall.nav.notifications')}</strong>
+            </Link>
+          </li>
+          <li>
+            <Link to="/proxy" className="entry">
+              <strong>{t('hall.proxy.title')}</strong>
+            </Link>
+          </li>
+          <li>
+            <Link to="/zones/elders" className="entry">
+              <strong>{t('hall.nav.elders')}</strong>
+            </Link>
+          </li>
+        </ul>
         <section className="account-card" aria-label={t('portal.account')}>
           <div className="account-top">
             <div className="avatar" aria-hidden>
@@ -143,16 +163,21 @@ export function Home({ me }: { me: Me }) {
           </div>
         </Section>
 
+        <Section title={t('hall.elder.setting')}>
+          <div className="setting-row">
+            <span>{t('hall.elder.switch')}</span>
+            <ElderSwitch />
+          </div>
+        </Section>
         <button type="button" className="btn btn-outline-danger btn-block" onClick={() => void logout()}>
           {t('action.logout')}
         </button>
-        <footer className="footer muted small">{t('portal.footer')}</footer>
-      </main>
       {toast && (
         <div className="toast" role="status">
           {t(toast)}
         </div>
       )}
-    </div>
+      </div>
+    </Shell>
   );
 }

@@ -1,6 +1,6 @@
 // Session state shared by the apps: who is signed in (GET /api/auth/me), the two-step login,
 // sign-out and the per-user language preference.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { ApiError, api, onAuthProblem, rememberCsrfToken, request } from './api';
 import { LOCALES, applyLocale, currentLocale, normaliseLocale, useLocale } from './i18n';
@@ -220,4 +220,70 @@ export function useRegistration() {
 
 export function hasPermission(me: Me | null | undefined, perm: string): boolean {
   return !!me?.permissions.includes(perm);
+}
+
+export const ELDER_KEY = 'dq.elderMode';
+
+function storedElderMode(): boolean {
+  try {
+    return localStorage.getItem(ELDER_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
+// This browser's choice, shared by every component that shows or applies it.
+let localElder: boolean | null = null;
+const elderListeners = new Set<() => void>();
+
+function localElderMode(): boolean {
+  if (localElder === null) localElder = storedElderMode();
+  return localElder;
+}
+
+function subscribeElder(fn: () => void): () => void {
+  elderListeners.add(fn);
+  return () => elderListeners.delete(fn);
+}
+
+function rememberElderMode(on: boolean): void {
+  localElder = on;
+  try {
+    localStorage.setItem(ELDER_KEY, on ? '1' : '0');
+  } catch {
+    /* private mode: the choice lasts for this page only */
+  }
+  for (const fn of elderListeners) fn();
+}
+
+/**
+ * Elder-friendly mode (适老化): the account's saved choice when someone is signed in, this
+ * browser's otherwise. `set` applies it at once and saves it on the account when signed in.
+ */
+export function useElderMode() {
+  const qc = useQueryClient();
+  const { data: account } = useMe();
+  const signedIn = !!account && !account.mfaPending;
+  const local = useSyncExternalStore(subscribeElder, localElderMode, () => false);
+  const on = signedIn && typeof account.user.elderMode === 'boolean' ? account.user.elderMode : local;
+  const [busy, setBusy] = useState(false);
+
+  const set = useCallback(
+    async (next: boolean) => {
+      rememberElderMode(next);
+      const current = qc.getQueryData<Me | null>(ME_KEY);
+      if (current && !current.mfaPending) {
+        qc.setQueryData<Me | null>(ME_KEY, (old) => (old ? { ...old, user: { ...old.user, elderMode: next } } : old));
+        setBusy(true);
+        try {
+          const res = await api.patch<{ user: PublicUser }>('/api/auth/me', { elderMode: next });
+          if (res?.user) qc.setQueryData<Me | null>(ME_KEY, (old) => (old ? { ...old, user: res.user } : old));
+        } finally {
+          setBusy(false);
+        }
+      }
+    },
+    [qc],
+  );
+  return { on, set, busy };
 }

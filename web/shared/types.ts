@@ -15,6 +15,8 @@ export interface PublicUser {
   idNumberMasked: string | null;
   phoneMasked: string | null;
   locale: Locale | string;
+  /** Elder-friendly mode (适老化) remembered on the account; absent on servers that predate it. */
+  elderMode?: boolean;
   totpEnabled: boolean;
   status: 'active' | 'disabled';
   roles: string[];
