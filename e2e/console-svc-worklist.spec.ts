@@ -1,9 +1,9 @@
 // The correction loop of an application, across the two sides: citizen_zhang applies for 居住证签发
 // (市公安局, fully online) through the API; gaj_officer finds it in the console worklist, claims,
-// accepts and asks for a correction with a reason; the citizen corrects and resubmits; the officer
+// accepts and asks for a correction with a reason; the citizen reads it and resubmits in the portal; the officer
 // accepts again and approves; the history shows every step, who took it and why.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, login, snap } from './helpers';
+import { DEMO_PASSWORD, login, portalLogin, snap } from './helpers';
 
 interface Field {
   key: string;
@@ -55,7 +55,7 @@ async function openWorklist(page: Page) {
   await expect(page.getByTestId('worklist-table')).toBeVisible();
 }
 
-test('officer claims, accepts, requests a correction; citizen resubmits; officer approves', async ({ page, request }) => {
+test('officer claims, accepts, requests a correction; citizen resubmits; officer approves', async ({ page, request, browser }) => {
   test.setTimeout(180_000);
   // ---- the citizen applies (API) ------------------------------------------------------------------
   const headers = await citizen(request);
@@ -125,14 +125,20 @@ test('officer claims, accepts, requests a correction; citizen resubmits; officer
   await snap(page, 'console-svc-app-drawer-correction');
   await page.keyboard.press('Escape');
 
-  // ---- the citizen corrects and resubmits (API) ---------------------------------------------------
+  // ---- the citizen reads the reason and resubmits in the portal, on a phone (a second browser) ----
   const mine = await (await request.get(`/api/applications/${appId}`)).json();
   expect(mine.state).toBe('correction_requested');
   expect(mine.lastReason).toBe(CORRECTION_REASON);
-  const fixed = await request.patch(`/api/applications/${appId}`, { headers, data: { data: { ...mine.data, remark: '已重新上传清晰扫描件' } } });
-  expect(fixed.status(), await fixed.text()).toBe(200);
-  const resubmitted = await request.post(`/api/applications/${appId}/resubmit`, { headers, data: {} });
-  expect(resubmitted.status(), await resubmitted.text()).toBe(200);
+  const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const phone = await phoneContext.newPage();
+  await portalLogin(phone, 'citizen_zhang');
+  await phone.goto(`/applications/${appId}`);
+  await expect(phone.getByTestId('state-badge').first()).toHaveText('待补正');
+  await expect(phone.getByRole('main')).toContainText(CORRECTION_REASON);
+  await phone.getByTestId('submit').click();
+  await expect(phone.getByTestId('state-badge').first()).toHaveText('已补正');
+  await snap(phone, 'portal-svc-resubmitted-phone', true);
+  await phoneContext.close();
 
   // ---- the officer accepts the corrected application and approves -----------------------------------
   await page.reload();
