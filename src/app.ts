@@ -13,6 +13,8 @@ import { loadCityFile, seedDemoEnterprises, seedReferenceOrgs } from './modules/
 import { CatalogueFiles, CatalogueService, seedCatalogue, svcRoutes } from './modules/svc';
 import { ApplicationService, applicationRoutes, FactRegistry, HistoryFacts, InAppNotifier, NoActionAuthentication, NoCertificateWallet, ProfileFacts, RenterFacts, seedAutoRules } from './modules/svc/applications';
 import { NO_ACTION_JOB } from './modules/svc/applications/no-action';
+import { CreditService, creditRoutes, EXPIRE_JOB, OUTBOX_JOB, RepairService, seedCreditDemo, seedCreditReference } from './modules/credit';
+import { systemActor } from './platform/auth/actor';
 import { CalendarService, calendarRoutes } from './platform/calendar';
 import { auditRoutes } from './platform/audit/audit.routes';
 import { verifyAuditChain } from './platform/audit/audit.service';
@@ -39,6 +41,8 @@ export interface AppServices {
   catalogue: CatalogueService;
   applications: ApplicationService;
   noAction: NoActionAuthentication;
+  credit: CreditService;
+  repairs: RepairService;
 }
 
 export interface App {
@@ -83,7 +87,9 @@ export async function createServices(config: Config, opts: CreateAppOptions = {}
   const facts = new FactRegistry().register(new ProfileFacts(auth)).register(new HistoryFacts(db)).register(new RenterFacts());
   const applications = new ApplicationService({ db, catalogue, calendar, orgs, auth, wallet: new NoCertificateWallet(), notifier, facts });
   const noAction = new NoActionAuthentication(db, auth, notifier);
-  const services = { config, log, database, auth, orgs, identity, queue, calendar, catalogue, applications, noAction };
+  const credit = new CreditService({ db, orgs, masterKey: config.masterKey });
+  const repairs = new RepairService({ db, credit, orgs, calendar, queue, notifier, log: log.child({ component: 'credit' }) });
+  const services = { config, log, database, auth, orgs, identity, queue, calendar, catalogue, applications, noAction, credit, repairs };
   registerPlatformJobs(services);
   return services;
 }
@@ -98,6 +104,8 @@ function registerPlatformJobs(s: AppServices) {
   });
   registerOidcJobs(s.queue, s.database.db);
   s.queue.register(NO_ACTION_JOB, async (p) => s.noAction.run(typeof p.period === 'string' ? p.period : undefined));
+  s.queue.register(OUTBOX_JOB, async () => s.repairs.deliverDue(500));
+  s.queue.register(EXPIRE_JOB, async () => s.credit.expire(systemActor('credit.expire')));
 }
 
 export async function ensureSchedules(s: AppServices) {
@@ -106,6 +114,9 @@ export async function ensureSchedules(s: AppServices) {
   await s.queue.schedule('audit.verify.daily', 'audit.verify', 86400);
   await ensureOidcSchedules(s.queue);
   await s.queue.schedule('svc.no_action.daily', NO_ACTION_JOB, 86400);
+  // Deliveries that failed wait for their next attempt; the sweep also picks up rows whose job was lost.
+  await s.queue.schedule('credit.outbox.minutely', OUTBOX_JOB, 60);
+  await s.queue.schedule('credit.expire.hourly', EXPIRE_JOB, 3600);
 }
 
 export interface SeedResult {
@@ -119,12 +130,14 @@ export async function seed(s: AppServices, opts: { demo: boolean }): Promise<See
   const city = loadCityFile(s.config.cityFile);
   const reference = await seedReferenceOrgs(s.orgs, city);
   await s.calendar.seedOfficial();
+  await seedCreditReference(s.credit);
   if (!opts.demo) return { reference, demo: { seeded: false, accounts: [] } };
   await seedCatalogue(s.catalogue);
   await seedAutoRules(s.applications);
   const [done] = await s.database.db.select().from(appMeta).where(eq(appMeta.key, 'demo_seeded'));
   const enterprises = await seedDemoEnterprises(s.orgs, city);
   const accounts = await seedDemoAccounts(s.auth, s.orgs, enterprises[0]);
+  await seedCreditDemo(s.credit, s.orgs, enterprises);
   if (!done) await s.database.db.insert(appMeta).values({ key: 'demo_seeded', value: { at: new Date().toISOString() } }).onConflictDoNothing();
   return { reference, demo: { seeded: !done, accounts } };
 }
@@ -142,6 +155,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   await calendarRoutes(app, { calendar: services.calendar });
   await svcRoutes(app, { catalogue: services.catalogue, files: new CatalogueFiles(services.catalogue) });
   await applicationRoutes(app, { applications: services.applications });
+  await creditRoutes(app, { credit: services.credit, repairs: services.repairs });
   await auditRoutes(app, { db, visibleOrgIds: (a, p) => orgs.visibleIds(a, p) });
   await jobsRoutes(app, { db, queue });
   await overviewRoutes(app, { db, orgs, identity, queue });
