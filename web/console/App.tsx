@@ -22,6 +22,10 @@ const OidcClients = lazy(() => import('./pages/OidcClients'));
 const Audit = lazy(() => import('./pages/Audit'));
 const Jobs = lazy(() => import('./pages/Jobs'));
 const Account = lazy(() => import('./pages/Account'));
+const CreditPublish = lazy(() => import('./pages/CreditPublish'));
+const CreditRepairs = lazy(() => import('./pages/CreditRepairs'));
+const CreditStats = lazy(() => import('./pages/CreditStats'));
+const CreditAdmin = lazy(() => import('./pages/CreditAdmin'));
 
 const PAGES: Record<string, React.ComponentType> = {
   overview: Overview,
@@ -33,6 +37,10 @@ const PAGES: Record<string, React.ComponentType> = {
   audit: Audit,
   jobs: Jobs,
   account: Account,
+  creditPublish: CreditPublish,
+  creditRepairs: CreditRepairs,
+  creditStats: CreditStats,
+  creditAdmin: CreditAdmin,
 };
 
 function Forbidden() {

@@ -3,6 +3,10 @@ import {
   ApiOutlined,
   ApartmentOutlined,
   AuditOutlined,
+  BarChartOutlined,
+  ControlOutlined,
+  FileProtectOutlined,
+  SolutionOutlined,
   DashboardOutlined,
   KeyOutlined,
   SafetyCertificateOutlined,
@@ -29,5 +33,10 @@ export const NAV: NavItem[] = [
   { key: 'oidc', path: '/oidc-clients', perm: 'oidc.client.manage', icon: <ApiOutlined />, group: 'integration' },
   { key: 'audit', path: '/audit', perm: 'audit.read', icon: <AuditOutlined />, group: 'ops' },
   { key: 'jobs', path: '/jobs', perm: 'jobs.read', icon: <ScheduleOutlined />, group: 'ops' },
+  // Credit (issue 6). The menu has no business group yet, so they sit under operations.
+  { key: 'creditPublish', path: '/credit/publish', perm: 'credit.publish', icon: <FileProtectOutlined />, group: 'ops' },
+  { key: 'creditRepairs', path: '/credit/repairs', perm: 'credit.repair.decide', icon: <SolutionOutlined />, group: 'ops' },
+  { key: 'creditStats', path: '/credit/stats', perm: 'credit.profile.read', icon: <BarChartOutlined />, group: 'ops' },
+  { key: 'creditAdmin', path: '/credit/admin', perm: 'credit.manage', icon: <ControlOutlined />, group: 'ops' },
   { key: 'account', path: '/account', icon: <SettingOutlined /> },
 ];

@@ -1,5 +1,6 @@
 // Staff console UI strings, each as [Chinese, English] (common ones live in shared/i18n.ts).
 import { bilingual } from '../shared/i18n';
+import { CREDIT_CONSOLE } from './credit/strings';
 
 export const consoleStrings = bilingual({
   console: {
@@ -16,6 +17,10 @@ export const consoleStrings = bilingual({
       audit: ['审计日志', 'Audit trail'],
       jobs: ['后台任务', 'Jobs'],
       account: ['个人设置', 'My account'],
+      creditPublish: ['双公示报送', 'Credit publication'],
+      creditRepairs: ['信用修复审核', 'Credit repair review'],
+      creditStats: ['信用统计', 'Credit statistics'],
+      creditAdmin: ['信用配置', 'Credit settings'],
       groupIdentity: ['身份与权限', 'Identity & access'],
       groupIntegration: ['接入管理', 'Integration'],
       groupOps: ['运行保障', 'Operations'],
@@ -294,4 +299,5 @@ export const consoleStrings = bilingual({
       createdAt: ['注册时间', 'Registered'],
     },
   },
+  credit: CREDIT_CONSOLE,
 });

@@ -7,6 +7,7 @@ import { Login } from './Login';
 import { Home } from './Home';
 import { Register } from './Register';
 import { LanguageToggle } from './LanguageToggle';
+import { CreditApp } from './credit/CreditApp';
 
 function NotFound() {
   const { t } = useTranslation();
@@ -65,6 +66,8 @@ export function App() {
       <Route path="/index.html" element={home} />
       {/* Someone already signed in has an account: registering again makes no sense. */}
       <Route path="/register" element={<SessionGate me={me}>{signedIn ? <Navigate to="/" replace /> : <Register />}</SessionGate>} />
+      {/* Credit: the lookup is public; repair and profile ask for a sign-in in place. */}
+      <Route path="/credit/*" element={<CreditApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

@@ -1,5 +1,6 @@
 // Portal UI strings, each as [Chinese, English] (common ones live in shared/i18n.ts).
 import { bilingual } from '../shared/i18n';
+import { CREDIT_PORTAL } from './credit/strings';
 
 export const portalStrings = bilingual({
   portal: {
@@ -98,4 +99,5 @@ export const portalStrings = bilingual({
       confirm: ['两次输入的密码不一致', 'The passwords do not match'],
     },
   },
+  credit: CREDIT_PORTAL,
 });
