@@ -14,7 +14,6 @@ import { CONTENT_TYPES, exportStream, type TabularFormat } from '../../platform/
 import { AppError, errors } from '../../platform/http/problem';
 import { likeEscape, type Page } from '../../platform/http/paging';
 import { maskCitizenId, PLACEHOLDER_CREDIT_CODE, todayInShanghai } from '../../platform/ids';
-import { organisations } from '../org/org.schema';
 import type { OrgService } from '../org';
 import { bigrams, documentVector, lexeme, unigrams } from '../svc/search/tokenize';
 import { creditRows } from './credit.files';
