@@ -32,6 +32,7 @@ CREATE TABLE "credit_endpoints" (
 	"name" text NOT NULL,
 	"url" text NOT NULL,
 	"enabled" boolean DEFAULT true NOT NULL,
+	"secret_enc" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

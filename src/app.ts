@@ -88,7 +88,7 @@ export async function createServices(config: Config, opts: CreateAppOptions = {}
   const applications = new ApplicationService({ db, catalogue, calendar, orgs, auth, wallet: new NoCertificateWallet(), notifier, facts });
   const noAction = new NoActionAuthentication(db, auth, notifier);
   const credit = new CreditService({ db, orgs, masterKey: config.masterKey });
-  const repairs = new RepairService({ db, credit, orgs, calendar, queue, notifier, log: log.child({ component: 'credit' }) });
+  const repairs = new RepairService({ db, credit, orgs, calendar, queue, notifier, log: log.child({ component: 'credit' }), masterKey: config.masterKey });
   const services = { config, log, database, auth, orgs, identity, queue, calendar, catalogue, applications, noAction, credit, repairs };
   registerPlatformJobs(services);
   return services;

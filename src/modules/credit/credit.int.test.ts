@@ -3,7 +3,7 @@
 // notifications and audit, the outbox delivering to a real local HTTP server with retries, and expiry.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ let GAJ_CODE: string;
 let SHINAN_CODE: string;
 let ENT_CODE: string;
 
-const received: { key: string; body: { event: string; penaltyId: string } }[] = [];
+const received: { key: string; signature: string; raw: string; body: { event: string; penaltyId: string } }[] = [];
 let failNext = 0;
 const server = http.createServer((req, res) => {
   let data = '';
@@ -32,7 +32,7 @@ const server = http.createServer((req, res) => {
       res.statusCode = 503;
       return res.end('busy');
     }
-    received.push({ key: String(req.headers['idempotency-key']), body: JSON.parse(data) });
+    received.push({ key: String(req.headers['idempotency-key']), signature: String(req.headers['x-dq-signature']), raw: data, body: JSON.parse(data) });
     res.statusCode = 202;
     res.end('{}');
   });
@@ -156,6 +156,17 @@ describe('publication: upload, report, publish', () => {
     expect(r.json()).toMatchObject({ total: 1, valid: 1, invalid: 0 });
   });
 
+  it('offers templates with field codes (or Chinese names) that upload as they are', async () => {
+    const csv = await gaj.get('/api/credit/templates/licence?format=csv');
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.body.replace('\uFEFF', '').split('\r\n')[0].split(',').slice(0, 2)).toEqual(['XK_XDR_MC', 'XK_XDR_LB']);
+    const names = await gaj.get('/api/credit/templates/penalty?format=xlsx&headers=names');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(names.rawPayload as never);
+    expect((wb.worksheets[0].getRow(1).values as string[]).slice(1, 3)).toEqual(['相对人名称', '相对人类别']);
+    expect((await citizen.get('/api/credit/templates/penalty')).statusCode).toBe(403);
+  });
+
   it('refuses a file that is not CSV or Excel, and a request without a file', async () => {
     const m = multipart({}, { name: 'x.txt', type: 'text/plain', content: Buffer.from('hello') });
     expect((await gaj.request('POST', '/api/credit/batches?kind=penalty', m.body as never, { 'content-type': m.type })).statusCode).toBe(415);
@@ -233,7 +244,7 @@ describe('credit repair', () => {
   });
 
   it('accepts, asks for material, takes the resubmission and approves: the record leaves publication at once', async () => {
-    await t.app.services.repairs.putEndpoints(systemActor('test'), [{ name: '市信用平台', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sync`, enabled: true }]);
+    await t.app.services.repairs.putEndpoints(systemActor('test'), [{ name: '市信用平台', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sync`, enabled: true, secret: 'shared-signing-secret' }]);
     const acc = (await gaj.post(`/api/credit/repairs/${repairId}/accept`)).json();
     expect(acc).toMatchObject({ state: 'accepted' });
     expect(acc.decideDue).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -270,7 +281,11 @@ describe('credit repair', () => {
     box = (await admin.get('/api/credit/outbox?status=delivered')).json().items[0];
     expect(box).toMatchObject({ attempts: 2, lastError: null });
     expect(box.deliveredAt).toBeTruthy();
-    expect(received).toEqual([{ key: box.id, body: expect.objectContaining({ event: 'credit.repair.approved', penaltyId: eligible.id }) }]);
+    expect(received).toEqual([expect.objectContaining({ key: box.id, body: expect.objectContaining({ event: 'credit.repair.approved', penaltyId: eligible.id }) })]);
+    expect(received[0].signature).toBe(`sha256=${createHmac('sha256', 'shared-signing-secret').update(received[0].raw).digest('hex')}`);
+    const eps = (await admin.get('/api/credit/endpoints')).json().items;
+    expect(eps[0]).toEqual(expect.objectContaining({ hasSecret: true }));
+    expect(JSON.stringify(eps)).not.toContain('shared-signing-secret');
     expect(await repairs.deliverDue()).toEqual({ delivered: 0, failed: 0, retrying: 0 }); // idempotent: nothing sent twice
     expect((await ent.get(`/api/credit/repairs/${repairId}`)).json().state).toBe('synced');
   });

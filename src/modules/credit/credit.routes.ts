@@ -199,14 +199,14 @@ export async function creditRoutes(app: FastifyInstance, { credit, repairs }: { 
     (req) => repairs.listOutbox(req.query),
   );
   app.get('/api/credit/endpoints', { config: { auth: CREDIT.manage }, schema: { tags, summary: 'External endpoints that receive repair results' } }, () => repairs.getEndpoints());
-  app.put<{ Body: { items: { id?: string; name: string; url: string; enabled: boolean }[] } }>(
+  app.put<{ Body: { items: { id?: string; name: string; url: string; enabled: boolean; secret?: string | null }[] } }>(
     '/api/credit/endpoints',
     {
       config: { auth: CREDIT.manage },
       schema: {
         tags,
-        summary: 'Replace the endpoint list',
-        body: { type: 'object', required: ['items'], properties: { items: { type: 'array', maxItems: 50, items: { type: 'object', required: ['name', 'url', 'enabled'], properties: { id: { type: 'string', format: 'uuid' }, name: str(100, 1), url: str(500, 1), enabled: { type: 'boolean' } } } } } },
+        summary: 'Replace the endpoint list (secret: signs deliveries with X-DQ-Signature: sha256=HMAC of the body; omitted keeps it, empty removes it)',
+        body: { type: 'object', required: ['items'], properties: { items: { type: 'array', maxItems: 50, items: { type: 'object', required: ['name', 'url', 'enabled'], properties: { id: { type: 'string', format: 'uuid' }, name: str(100, 1), url: str(500, 1), enabled: { type: 'boolean' }, secret: { type: ['string', 'null'], maxLength: 200 } } } } } },
       },
     },
     (req) => repairs.putEndpoints(req.actor!, req.body.items),

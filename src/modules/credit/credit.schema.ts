@@ -174,6 +174,8 @@ export const creditEndpoints = pgTable('credit_endpoints', {
   name: text('name').notNull(),
   url: text('url').notNull(),
   enabled: boolean('enabled').notNull().default(true),
+  /** Optional signing secret (AES-GCM under the master key): deliveries carry an HMAC-SHA256 of the body. */
+  secretEnc: text('secret_enc'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -4,12 +4,14 @@
 // within working-day limits. Approval withdraws the record from publication and writes outbox
 // deliveries in the same transaction; the outbox worker sends them to configured endpoints, durably,
 // with retries, and marks the repair synced when every delivery has landed.
+import { createHmac } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { recordAudit } from '../../platform/audit/audit.service';
 import { can, systemActor, type Actor } from '../../platform/auth/actor';
 import type { CalendarService } from '../../platform/calendar';
+import { decrypt, encrypt } from '../../platform/crypto/secrets';
 import { inTransaction, rows as rawRows, type Db, type Tx } from '../../platform/db/client';
 import { deleteBlob, getBlob, putBlob, readLimited, sniffType } from '../../platform/files/blobs';
 import { AppError, errors } from '../../platform/http/problem';
@@ -68,6 +70,7 @@ export interface RepairDeps {
   queue: JobQueue;
   notifier: Notifier;
   log: Logger;
+  masterKey: Buffer;
   /** Seconds before the first retry of a failed delivery (doubles each attempt). */
   retryBaseSeconds?: number;
   fetch?: typeof fetch;
@@ -390,10 +393,11 @@ export class RepairService {
 
   async getEndpoints() {
     const items = await this.db.select().from(creditEndpoints).orderBy(asc(creditEndpoints.createdAt), asc(creditEndpoints.name));
-    return { items: items.map((e) => ({ id: e.id, name: e.name, url: e.url, enabled: e.enabled })) };
+    // The secret is never returned; hasSecret says whether one is set.
+    return { items: items.map((e) => ({ id: e.id, name: e.name, url: e.url, enabled: e.enabled, hasSecret: !!e.secretEnc })) };
   }
 
-  async putEndpoints(actor: Actor, items: { id?: string; name: string; url: string; enabled: boolean }[]) {
+  async putEndpoints(actor: Actor, items: { id?: string; name: string; url: string; enabled: boolean; secret?: string | null }[]) {
     items.forEach((e, i) => {
       let u: URL;
       try {
@@ -408,10 +412,12 @@ export class RepairService {
       const keep = items.filter((e) => e.id).map((e) => e.id!);
       await tx.delete(creditEndpoints).where(keep.length ? sql`${creditEndpoints.id} not in (${sql.join(keep.map((k) => sql`${k}::uuid`), sql`, `)})` : sql`true`);
       for (const e of items) {
-        if (e.id) await tx.update(creditEndpoints).set({ name: e.name, url: e.url, enabled: e.enabled }).where(eq(creditEndpoints.id, e.id));
-        else await tx.insert(creditEndpoints).values({ name: e.name, url: e.url, enabled: e.enabled });
+        // An omitted secret keeps the stored one; an empty string removes it.
+        const secret = e.secret === undefined ? {} : { secretEnc: e.secret ? encrypt(this.d.masterKey, e.secret, 'credit.endpoint') : null };
+        if (e.id) await tx.update(creditEndpoints).set({ name: e.name, url: e.url, enabled: e.enabled, ...secret }).where(eq(creditEndpoints.id, e.id));
+        else await tx.insert(creditEndpoints).values({ name: e.name, url: e.url, enabled: e.enabled, ...secret });
       }
-      await recordAudit(tx, actor, { action: 'credit.endpoints.update', entityType: 'credit_endpoints', before: before.items, after: items });
+      await recordAudit(tx, actor, { action: 'credit.endpoints.update', entityType: 'credit_endpoints', before: before.items, after: items.map(({ secret, ...rest }) => ({ ...rest, secretSet: secret === undefined ? 'unchanged' : !!secret })) });
     });
     return this.getEndpoints();
   }
@@ -445,13 +451,16 @@ export class RepairService {
       if (!claimed.length) break;
       for (const { id } of claimed) {
         const [row] = await this.db.select().from(creditOutbox).where(eq(creditOutbox.id, id));
+        const [endpoint] = await this.db.select({ secretEnc: creditEndpoints.secretEnc }).from(creditEndpoints).where(eq(creditEndpoints.id, row.endpointId));
+        const body = JSON.stringify({ id: row.id, ...(row.payload as object) });
+        const signature: Record<string, string> = endpoint?.secretEnc ? { 'x-dq-signature': `sha256=${createHmac('sha256', decrypt(this.d.masterKey, endpoint.secretEnc, 'credit.endpoint')).update(body).digest('hex')}` } : {};
         let status: number | null = null;
         let error: string | null = null;
         try {
           const resp = await doFetch(row.url, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'idempotency-key': row.id, 'x-dq-event': row.event },
-            body: JSON.stringify({ id: row.id, ...(row.payload as object) }),
+            headers: { 'content-type': 'application/json', 'idempotency-key': row.id, 'x-dq-event': row.event, ...signature },
+            body,
             signal: AbortSignal.timeout(10_000),
           });
           status = resp.status;
