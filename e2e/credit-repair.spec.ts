@@ -135,9 +135,42 @@ test('publish with validation, public lookup, enterprise repair, officer approva
   await page.getByRole('tab', { name: '已报送信息' }).click();
   await expect(page.getByTestId('records-table')).toContainText(csv.goodDoc);
   await snap(page, 'credit-console-records');
+  // One record by form: empty mandatory fields are caught in the browser; a wrong check character
+  // and dates in the wrong order come back from the server's validator (422) on their fields.
   await page.getByRole('tab', { name: '单条录入' }).click();
   await page.getByTestId('record-submit').click();
   await expect(page.locator('.ant-form-item-explain-error').first()).toBeVisible();
+  const formSubject = demoEnterprises(9)[8];
+  const text: Record<string, string> = {
+    CF_XDR_MC: formSubject.name,
+    CF_XDR_SHXYM: formSubject.code.slice(0, 17) + (formSubject.code[17] === '0' ? '1' : '0'),
+    CF_FRDB: '赵示例',
+    CF_WSH: `青公罚决字〔2026〕E2E${run}-F号`,
+    CF_WFXW: '未按规定落实消防安全责任',
+    CF_SY: '消防设施未保持完好有效。',
+    CF_YJ: '《中华人民共和国消防法》第六十条',
+    CF_NR: '罚款人民币贰仟元',
+    CF_NR_FK: '0.2',
+    CF_CFJG: authority.name,
+    CF_CFJGDM: authority.code,
+    CF_SJLY: authority.name,
+    CF_SJLYDM: authority.code,
+  };
+  for (const [id, v] of Object.entries(text)) await page.locator(`#${id}`).fill(v);
+  await page.locator('#CF_XDR_LB').click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '法人及非法人组织' }).click();
+  await page.locator('#CF_CFLB').fill('罚款');
+  await page.locator('#CF_CFLB').press('Escape');
+  for (const [id, v] of [['CF_JDRQ', today], ['CF_YXQ', '2020-01-01']]) {
+    await page.locator(`#${id}`).click();
+    await page.locator(`#${id}`).fill(v);
+    await page.locator(`#${id}`).press('Enter');
+  }
+  await page.getByTestId('record-submit').click();
+  await expect(page.getByTestId('form-error')).toBeVisible();
+  await expect(page.locator('.ant-form-item-has-error', { has: page.locator('#CF_XDR_SHXYM') })).toContainText('校验位错误');
+  await expect(page.locator('.ant-form-item-has-error', { has: page.locator('#CF_YXQ') })).toBeVisible();
+  await page.getByTestId('form-error').scrollIntoViewIfNeeded();
   await snap(page, 'credit-console-form-errors');
   await page.getByRole('tab', { name: '上传批次' }).click();
   await expect(page.getByTestId('batches-table')).toContainText(path.basename(csv.file));
@@ -222,6 +255,10 @@ test('publish with validation, public lookup, enterprise repair, officer approva
   await expect(page.getByTestId('stats-total')).toBeVisible();
   await snap(page, 'credit-console-stats');
   await menuItem(page, '信用配置').click();
-  await snap(page, 'credit-console-admin');
+  await expect(page.getByRole('heading', { name: '信用配置' })).toBeVisible();
+  await expect(page.locator('#limits_acceptDays')).toBeVisible();
+  await snap(page, 'credit-console-admin', true);
+  await page.getByRole('tab', { name: '推送记录' }).click();
+  await snap(page, 'credit-console-outbox');
   await phone.close();
 });

@@ -1,6 +1,6 @@
 // One credit repair as staff see it: the penalty, the commitment letter, the statement, the
 // materials, deadlines and the timeline.
-import { Alert, Card, Descriptions, Empty, Space, Tag, Timeline, Typography } from 'antd';
+import { Alert, Card, Collapse, Descriptions, Empty, Space, Tag, Timeline, Typography } from 'antd';
 import { ClockCircleOutlined, PaperClipOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../shared/format';
@@ -23,6 +23,13 @@ export function RepairView({ repair, locale }: { repair: Repair; locale: Locale 
           { key: 'state', label: t('credit.repair.state'), children: <RepairStateTag state={repair.state} /> },
           { key: 'subject', label: t('credit.repair.subject'), children: `${repair.subjectName ?? repair.penalty?.subjectName ?? ''} ${repair.subjectCode ?? ''}` },
           ...(repair.deptName ? [{ key: 'dept', label: t('credit.repair.dept'), children: repair.deptName }] : []),
+          ...(repair.penalty
+            ? [
+                { key: 'doc', label: t('credit.repair.docNo'), children: repair.penalty.documentNo ?? String(repair.penalty.record.CF_WSH ?? '') },
+                { key: 'decided', label: t('credit.publish.decided'), children: day(repair.penalty.decisionDate ?? String(repair.penalty.record.CF_JDRQ ?? '')) },
+                { key: 'content', label: t('credit.repair.penaltyContent'), children: `${repair.penalty.record.CF_CFLB ?? ''}：${repair.penalty.record.CF_NR ?? ''}`, span: 2 },
+              ]
+            : []),
           { key: 'created', label: t('credit.repair.createdAt'), children: formatDateTime(repair.createdAt, locale, false) },
           { key: 'submitted', label: t('credit.repair.submittedAt'), children: repair.submittedAt ? formatDateTime(repair.submittedAt, locale, false) : '—' },
           ...deadlines.map((d) => ({
@@ -37,15 +44,6 @@ export function RepairView({ repair, locale }: { repair: Repair; locale: Locale 
           ...(repair.reason ? [{ key: 'reason', label: t('credit.repair.reason'), children: repair.reason, span: 2 }] : []),
         ]}
       />
-      {repair.penalty && (
-        <Card size="small" title={t('credit.repair.penalty')} variant="outlined">
-          <RecordFields record={repair.penalty} locale={locale} />
-        </Card>
-      )}
-      <Card size="small" title={t('credit.repair.commitment')} variant="outlined">
-        {repair.commitmentText ? <pre className="commitment-text">{repair.commitmentText}</pre> : <Typography.Text type="secondary">{t('credit.repair.noCommitment')}</Typography.Text>}
-        {repair.commitmentAccepted && <Tag color="success">{t('credit.repair.commitmentAccepted')}</Tag>}
-      </Card>
       <Card size="small" title={t('credit.repair.statement')} variant="outlined">
         <Typography.Paragraph className="pre-wrap">{repair.statement || '—'}</Typography.Paragraph>
       </Card>
@@ -67,17 +65,21 @@ export function RepairView({ repair, locale }: { repair: Repair; locale: Locale 
           <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('credit.repair.noMaterials')} />
         )}
       </Card>
+      <Card size="small" title={t('credit.repair.commitment')} variant="outlined">
+        {repair.commitmentText ? <pre className="commitment-text">{repair.commitmentText}</pre> : <Typography.Text type="secondary">{t('credit.repair.noCommitment')}</Typography.Text>}
+        {repair.commitmentAccepted && <Tag color="success">{t('credit.repair.commitmentAccepted')}</Tag>}
+      </Card>
       <Card size="small" title={t('credit.repair.timeline')} variant="outlined">
         {repair.timeline?.length ? (
           <Timeline
             items={repair.timeline.map((e, i) => {
-              const what = e.to ?? e.state ?? e.action ?? '';
+              const what = e.action ?? e.to ?? e.state ?? '';
               return {
                 key: i,
-                color: what === 'rejected' ? 'red' : what === 'approved' ? 'green' : what === 'material_requested' ? 'orange' : 'blue',
+                color: what === 'reject' ? 'red' : what === 'approve' || what === 'withdraw' || what === 'sync' ? 'green' : what === 'request-material' ? 'orange' : 'blue',
                 content: (
                   <div>
-                    <strong>{t(`credit.repairState.${what}`, { defaultValue: t(`credit.repairAction.${what}`, { defaultValue: what }) })}</strong>
+                    <strong>{t(`credit.repairAction.${what}`, { defaultValue: t(`credit.repairState.${what}`, { defaultValue: what }) })}</strong>
                     <span className="muted-small"> · {formatDateTime(e.at, locale, false)}</span>
                     {e.actorName && <span className="muted-small"> · {e.actorName}</span>}
                     {(e.reason || e.note) && <div className="pre-wrap">{e.reason || e.note}</div>}
@@ -90,6 +92,12 @@ export function RepairView({ repair, locale }: { repair: Repair; locale: Locale 
           <Typography.Text type="secondary">—</Typography.Text>
         )}
       </Card>
+      {repair.penalty && (
+        <Collapse
+          size="small"
+          items={[{ key: 'penalty', label: t('credit.repair.penalty'), children: <RecordFields record={repair.penalty} locale={locale} /> }]}
+        />
+      )}
     </Space>
   );
 }

@@ -20,6 +20,9 @@ import { uploadFile } from '../credit/upload';
 import '../credit/credit.css';
 
 const KINDS: CreditKind[] = ['licence', 'penalty'];
+
+const isPerson = (r: CreditRecord) => (r.kind === 'licence' ? r.record.XK_XDR_LB : r.record.CF_XDR_LB) === '自然人';
+const maskId = (v: string) => (v.length > 8 ? `${v.slice(0, 3)}${'*'.repeat(v.length - 7)}${v.slice(-4)}` : v);
 const STATUSES: RecordStatus[] = ['published', 'expired', 'repaired'];
 
 function KindSwitch({ value, onChange }: { value: CreditKind; onChange: (k: CreditKind) => void }) {
@@ -236,21 +239,25 @@ function UploadPane() {
   );
 }
 
-function FieldInput({ f, locale }: { f: FieldDef; locale: string }) {
+/** The control for one field; Form.Item hands it value, onChange and id, passed straight on. */
+function FieldInput({ f, locale, ...control }: { f: FieldDef; locale: string; id?: string; value?: unknown; onChange?: (v: unknown) => void; 'aria-invalid'?: boolean }) {
   const { t } = useTranslation();
-  if (f.type === 'date') return <DatePicker style={{ width: '100%' }} placeholder="YYYY-MM-DD" />;
-  if (f.type === 'amount') return <InputNumber style={{ width: '100%' }} min={0} step={0.01} stringMode addonAfter={t('credit.publish.wanYuan')} />;
-  if (f.type === 'longtext') return <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} />;
-  if (f.code === 'CF_CFLB') return <AutoComplete options={PENALTY_CATEGORIES.map((c) => ({ value: c }))} filterOption />;
+  // Each antd control has its own value type; Form.Item keeps them apart per field.
+  const p = control as Record<string, never>;
+  if (f.type === 'date') return <DatePicker {...p} style={{ width: '100%' }} placeholder="YYYY-MM-DD" format="YYYY-MM-DD" />;
+  if (f.type === 'amount') return <InputNumber {...p} style={{ width: '100%' }} min={0} step={0.01} stringMode addonAfter={t('credit.publish.wanYuan')} />;
+  if (f.type === 'longtext') return <Input.TextArea {...p} autoSize={{ minRows: 2, maxRows: 5 }} />;
+  if (f.code === 'CF_CFLB') return <AutoComplete {...p} options={PENALTY_CATEGORIES.map((c) => ({ value: c }))} filterOption />;
   if (f.type === 'select')
     return (
       <Select
+        {...p}
         allowClear
         options={(f.options ?? []).map((o) => ({ value: o, label: f.code === 'XK_ZT' ? `${o} ${o === '1' ? t('credit.publish.ztValid') : t('credit.publish.ztInvalid')}` : o }))}
         placeholder={locale === 'en' ? f.en : f.zh}
       />
     );
-  return <Input />;
+  return <Input {...p} />;
 }
 
 /** Where the form's groups begin: the subject, the decision, the authority and source. */
@@ -445,7 +452,8 @@ function RecordList() {
               return (
                 <div className="cell-stack">
                   <span>{r.subjectName ?? s.name}</span>
-                  <code className="muted-code">{r.subjectCode ?? s.code}</code>
+                  {/* A list has no need of a person's full ID number; the detail shows the record as published. */}
+                  <code className="muted-code">{isPerson(r) ? maskId(r.subjectCode ?? s.code) : (r.subjectCode ?? s.code)}</code>
                 </div>
               );
             },
@@ -454,7 +462,7 @@ function RecordList() {
           { title: t('credit.publish.decided'), key: 'decided', width: 120, render: (_, r) => day(r.decisionDate ?? recordSummary(r.kind, r.record).decided) },
           { title: t('credit.publish.status'), dataIndex: 'status', width: 100, render: (s: RecordStatus) => <RecordStatusTag status={s} /> },
           {
-            title: t('credit.publish.publicationEnds'),
+            title: t('credit.publish.publicationEndsCol'),
             dataIndex: 'publicationEnds',
             width: 130,
             render: (v: string | null, r) => (r.kind === 'penalty' ? <Tooltip title={r.severity ? t(`credit.severity.${r.severity}`, { defaultValue: r.severity }) : undefined}>{day(v)}</Tooltip> : '—'),

@@ -29,24 +29,24 @@ export default function CreditStats() {
       <QueryError error={stats.error} onRetry={() => void stats.refetch()} />
       <Row gutter={[16, 16]}>
         <Col xs={24} md={8}>
-          <Card variant="borderless" loading={stats.isPending}>
+          <Card variant="borderless" loading={stats.isPending} className="stat-card">
             <Statistic title={t('credit.stats.repairsTotal')} value={total} formatter={(v) => formatNumber(Number(v), locale)} data-testid="stats-total" />
           </Card>
         </Col>
         <Col xs={24} md={8}>
-          <Card variant="borderless" loading={stats.isPending}>
+          <Card variant="borderless" loading={stats.isPending} className="stat-card">
             <Typography.Text type="secondary">{t('credit.stats.onTimeRate')}</Typography.Text>
             <div className="stat-progress">
               {rate === null || rate === undefined ? (
                 <Typography.Text type="secondary">{t('credit.stats.noDecisions')}</Typography.Text>
               ) : (
-                <Progress type="dashboard" size={96} percent={Math.round(rate * 1000) / 10} status={rate < 0.9 ? 'exception' : 'success'} />
+                <Progress type="dashboard" size={88} percent={Math.round(rate * 1000) / 10} format={(p) => `${p}%`} status={rate < 0.9 ? 'exception' : 'success'} data-testid="stats-on-time" />
               )}
             </div>
           </Card>
         </Col>
         <Col xs={24} md={8}>
-          <Card variant="borderless" loading={stats.isPending}>
+          <Card variant="borderless" loading={stats.isPending} className="stat-card">
             <Statistic
               title={t('credit.stats.avgDays')}
               value={s?.repairs.avgWorkingDays ?? '—'}

@@ -150,6 +150,15 @@ export function ApplyRepair({ me }: { me: Me }) {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState('');
   const draftId = useRef<string | null>(null);
+  /** A corrected field loses its error at once (and the summary with the last one). */
+  const fixed = (key: string) =>
+    setErrors((old) => {
+      if (!old[key]) return old;
+      const next = { ...old };
+      delete next[key];
+      if (!Object.keys(next).length) setFailure('');
+      return next;
+    });
 
   if (me.user.kind !== 'enterprise')
     return (
@@ -206,7 +215,10 @@ export function ApplyRepair({ me }: { me: Me }) {
             </div>
           )}
           <label className={`check${errors.commitment ? ' check-invalid' : ''}`}>
-            <input type="checkbox" checked={accepted} onChange={(e) => setAccepted(e.target.checked)} data-testid="commitment-accept" aria-describedby={errors.commitment ? 'commitment-error' : undefined} />
+            <input type="checkbox" checked={accepted} onChange={(e) => {
+                setAccepted(e.target.checked);
+                if (e.target.checked) fixed('commitment');
+              }} data-testid="commitment-accept" aria-describedby={errors.commitment ? 'commitment-error' : undefined} />
             <span>{t('credit.repair.commitmentRead')}</span>
           </label>
           {errors.commitment && (
@@ -224,7 +236,10 @@ export function ApplyRepair({ me }: { me: Me }) {
               rows={5}
               maxLength={2000}
               value={statement}
-              onChange={(e) => setStatement(e.target.value)}
+              onChange={(e) => {
+                setStatement(e.target.value);
+                if (e.target.value.trim().length >= 10) fixed('statement');
+              }}
               placeholder={t('credit.repair.statementPlaceholder')}
               aria-invalid={errors.statement ? true : undefined}
               aria-describedby={errors.statement ? 'statement-error' : undefined}
@@ -239,7 +254,10 @@ export function ApplyRepair({ me }: { me: Me }) {
         </section>
         <section className="apply-step" aria-labelledby="step4">
           <h2 id="step4">{t('credit.repair.step4')}</h2>
-          <FilePick id="proof" label={t('credit.repair.proofLabel')} hint={t('credit.repair.proofHint')} error={errors.proof} file={proof} onPick={setProof} />
+          <FilePick id="proof" label={t('credit.repair.proofLabel')} hint={t('credit.repair.proofHint')} error={errors.proof} file={proof} onPick={(f) => {
+              setProof(f);
+              if (f) fixed('proof');
+            }} />
         </section>
         {failure && (
           <p className="alert" role="alert">
@@ -270,7 +288,7 @@ export function RepairProgress({ me }: { me: Me }) {
   const lastReason = r?.timeline
     ?.slice()
     .reverse()
-    .find((e) => (e.to ?? e.state ?? e.action) === 'material_requested' || e.action === 'request_material')?.reason;
+    .find((e) => e.action === 'request-material' || e.to === 'material_requested')?.reason;
 
   const send = async (e: FormEvent) => {
     e.preventDefault();
@@ -365,12 +383,12 @@ export function RepairProgress({ me }: { me: Me }) {
             <h2 id="timeline">{t('credit.repair.timeline')}</h2>
             <ol className="timeline" data-testid="repair-timeline">
               {(r.timeline ?? []).map((e, i) => {
-                const what = e.to ?? e.state ?? e.action ?? '';
+                const what = e.action ?? e.to ?? e.state ?? '';
                 return (
                   <li key={i}>
                     <span className="dot dot-blue" aria-hidden />
                     <div>
-                      <strong>{t(`credit.repairState.${what}`, { defaultValue: t(`credit.repairAction.${what}`, { defaultValue: what }) })}</strong>
+                      <strong>{t(`credit.repairAction.${what}`, { defaultValue: t(`credit.repairState.${what}`, { defaultValue: what }) })}</strong>
                       <span className="muted small"> {formatDateTime(e.at, locale, false)}</span>
                       {(e.reason || e.note) && <p className="small">{e.reason || e.note}</p>}
                     </div>

@@ -1,7 +1,7 @@
 // The credit pages' frame (blue header, section tabs, main landmark) and the record cards they share.
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, NavLink } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { BrandBar } from '../ui';
 import { recordSummary } from '../../console/credit/fields';
 import type { CreditRecord } from '../../console/credit/types';
@@ -9,6 +9,13 @@ import './credit.css';
 
 export function CreditFrame({ title, subtitle, back, children }: { title: string; subtitle?: string; back?: { to: string; label: string }; children: ReactNode }) {
   const { t } = useTranslation();
+  // A section's tab stays marked on its inner pages (a subject, an application).
+  const { pathname } = useLocation();
+  const tabs = [
+    { to: '/credit', label: t('credit.nav.lookup'), on: /^\/credit(\/subjects\/.*)?\/?$/.test(pathname) },
+    { to: '/credit/repair', label: t('credit.nav.repair'), on: /^\/credit\/repairs?(\/|$)/.test(pathname) },
+    { to: '/credit/profile', label: t('credit.nav.profile'), on: pathname.startsWith('/credit/profile') },
+  ];
   return (
     <div className="credit-page">
       <header className="credit-header">
@@ -22,11 +29,11 @@ export function CreditFrame({ title, subtitle, back, children }: { title: string
         {subtitle && <p>{subtitle}</p>}
       </header>
       <nav className="credit-tabs" aria-label={t('credit.nav.label')}>
-        <NavLink to="/credit" end>
-          {t('credit.nav.lookup')}
-        </NavLink>
-        <NavLink to="/credit/repair">{t('credit.nav.repair')}</NavLink>
-        <NavLink to="/credit/profile">{t('credit.nav.profile')}</NavLink>
+        {tabs.map((tab) => (
+          <Link key={tab.to} to={tab.to} className={tab.on ? 'active' : undefined} aria-current={tab.on ? 'page' : undefined}>
+            {tab.label}
+          </Link>
+        ))}
       </nav>
       <main className="credit-main">{children}</main>
       <footer className="footer muted small">
