@@ -31,7 +31,6 @@ function Regimes() {
   const rows = q.data?.items ?? [];
   return (
     <Card variant="borderless" size="small">
-      <Typography.Paragraph type="secondary">{t('credit.admin.regimesHelp')}</Typography.Paragraph>
       <QueryError error={q.error} onRetry={() => void q.refetch()} />
       {q.data && (
         <Form
@@ -63,6 +62,7 @@ function Regimes() {
             </Form.Item>
           </Space>
           <Typography.Title level={5}>{t('credit.admin.regimes')}</Typography.Title>
+          <Typography.Paragraph type="secondary">{t('credit.admin.regimesHelp')}</Typography.Paragraph>
           <Form.List name="items">
             {(fields, { add, remove }) => (
               <>

@@ -3,7 +3,7 @@
 import { useMemo, useState } from 'react';
 import { Alert, AutoComplete, Button, Card, Col, DatePicker, Divider, Drawer, Form, Input, InputNumber, Popconfirm, Row, Segmented, Select, Space, Statistic, Table, Tabs, Tag, Tooltip, Typography, Upload } from 'antd';
 import { CheckCircleOutlined, DeleteOutlined, DownloadOutlined, FileExcelOutlined, InboxOutlined, SendOutlined } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs, { type Dayjs } from 'dayjs';
 import { ApiError, api } from '../../shared/api';
@@ -12,7 +12,7 @@ import { formatDateTime } from '../../shared/format';
 import type { Page } from '../../shared/types';
 import { DataTable, FilterSelect, RowButton, Toolbar, actionsColumn, usePagedList } from '../components/DataTable';
 import { QueryError } from '../components/QueryError';
-import { useLocale, useSave } from '../hooks';
+import { useLocale, useNotify, useSave } from '../hooks';
 import { KindTag, RecordFields, RecordStatusTag, day } from '../credit/common';
 import { PENALTY_CATEGORIES, fieldName, fieldsOf, recordSummary, type FieldDef } from '../credit/fields';
 import type { Batch, CreditFields, CreditKind, CreditRecord, RecordStatus, RowProblem } from '../credit/types';
@@ -280,17 +280,30 @@ function RecordForm() {
   const [created, setCreated] = useState<CreditRecord | null>(null);
   const [formError, setFormError] = useState('');
   const fields = fieldsOf(kind);
-  const save = useSave(
-    (record: CreditFields) => api.post<CreditRecord>('/api/credit/records', { kind, record }),
-    {
-      refresh: 'credit',
-      ok: () => t('credit.publish.recordPublished'),
-      then: (r) => {
-        setCreated(r);
-        form.resetFields();
-      },
+  const notify = useNotify();
+  const qc = useQueryClient();
+  // Not useSave: a 422 belongs on the fields it names, not in a toast.
+  const save = useMutation({
+    mutationFn: (record: CreditFields) => api.post<CreditRecord>('/api/credit/records', { kind, record }),
+    onSuccess: (r) => {
+      notify.ok(t('credit.publish.recordPublished'));
+      void qc.invalidateQueries({ queryKey: ['credit'] });
+      setCreated(r);
+      form.resetFields();
     },
-  );
+    onError: (e) => {
+      if (!(e instanceof ApiError && e.status === 422 && e.problem.errors?.length)) return notify.fail(e);
+      const byField = new Map<string, string[]>();
+      const other: string[] = [];
+      for (const p of e.problem.errors) {
+        const m = /^\/record\/([A-Z_]+)/.exec(p.path ?? '');
+        if (m && fields.some((f) => f.code === m[1])) byField.set(m[1], [...(byField.get(m[1]) ?? []), p.message]);
+        else other.push(p.message);
+      }
+      form.setFields([...byField].map(([name, errors]) => ({ name, errors })));
+      setFormError(other.length ? other.join('；') : t('credit.publish.fixFields', { count: byField.size }));
+    },
+  });
 
   const submit = (values: FormValues) => {
     setFormError('');
@@ -300,21 +313,7 @@ function RecordForm() {
       if (v === undefined || v === null || v === '') continue;
       record[f.code] = dayjs.isDayjs(v) ? v.format('YYYY-MM-DD') : String(v).trim();
     }
-    save.mutate(record, {
-      onError: (e) => {
-        if (e instanceof ApiError && e.status === 422 && e.problem.errors?.length) {
-          const byField = new Map<string, string[]>();
-          const other: string[] = [];
-          for (const p of e.problem.errors) {
-            const m = /^\/record\/([A-Z_]+)/.exec(p.path ?? '');
-            if (m && fields.some((f) => f.code === m[1])) byField.set(m[1], [...(byField.get(m[1]) ?? []), p.message]);
-            else other.push(p.message);
-          }
-          form.setFields([...byField].map(([name, errors]) => ({ name, errors })));
-          setFormError(other.length ? other.join('；') : t('credit.publish.fixFields', { count: byField.size }));
-        }
-      },
-    });
+    save.mutate(record);
   };
 
   return (
