@@ -150,7 +150,9 @@ export interface Endpoint {
   name: string;
   url: string;
   enabled: boolean;
+  /** Write-only: signs deliveries (HMAC); omitted keeps the stored one. */
   secret?: string | null;
+  hasSecret?: boolean;
 }
 
 export interface OutboxDelivery {

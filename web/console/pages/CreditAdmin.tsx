@@ -190,6 +190,20 @@ function Endpoints() {
                       ),
                     },
                     {
+                      title: t('credit.admin.secret'),
+                      key: 'secret',
+                      width: 220,
+                      render: (_, f) => (
+                        <Form.Item name={[f.name, 'secret']} noStyle>
+                          <Input.Password
+                            autoComplete="new-password"
+                            aria-label={t('credit.admin.secret')}
+                            placeholder={form.getFieldValue(['items', f.name, 'hasSecret']) ? t('credit.admin.secretKept') : t('credit.admin.secretOptional')}
+                          />
+                        </Form.Item>
+                      ),
+                    },
+                    {
                       title: t('credit.admin.enabled'),
                       key: 'enabled',
                       width: 90,
