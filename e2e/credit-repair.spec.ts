@@ -87,6 +87,15 @@ function penaltyCsv(authority: { name: string; code: string }): { file: string; 
   return { file, goodName: ents[0].name, goodDoc: `青公罚决字〔2026〕E2E${run}-1号` };
 }
 
+/** Searches the public lookup for a name and opens that subject's page. */
+async function openSubject(page: Page, name: string) {
+  await page.goto(`/credit?q=${encodeURIComponent(name)}`);
+  const hit = page.getByTestId('credit-hit').filter({ hasText: name });
+  await expect(hit.first()).toBeVisible();
+  await hit.first().click();
+  await expect(page.getByTestId('subject-penalties')).toBeVisible();
+}
+
 function menuItem(page: Page, label: string) {
   return page.getByTestId('main-menu').getByRole('menuitem').filter({ hasText: new RegExp(`^${label}$`) });
 }
@@ -199,6 +208,9 @@ test('publish with validation, public lookup, enterprise repair, officer approva
   await snap(ent, 'credit-portal-my-penalties', true);
   const repairedDoc = (await eligible.locator('dd').first().innerText()).trim();
   const entName = (await ent.locator('.credit-header p').innerText()).trim();
+  // Before the repair the penalty is on the public lookup.
+  await openSubject(pub, entName);
+  await expect(pub.getByTestId('subject-penalties')).toContainText(repairedDoc);
   await eligible.getByTestId('apply-repair').click();
   await expect(ent.getByTestId('commitment-text')).toContainText('承诺');
   // Submitting empty shows what is missing.
@@ -237,14 +249,9 @@ test('publish with validation, public lookup, enterprise repair, officer approva
   await expect(ent.getByTestId('repair-state')).toHaveText(/修复通过|已撤下公示|已同步/);
   await snap(ent, 'credit-portal-approved', true);
 
-  await pub.goto(`/credit?q=${encodeURIComponent(entName)}`);
-  const entHit = pub.getByTestId('credit-hit').filter({ hasText: entName });
-  if (await entHit.count()) {
-    await entHit.first().click();
-    await expect(pub.getByTestId('subject-penalties')).not.toContainText(repairedDoc);
-  } else {
-    await expect(pub.getByTestId('credit-results')).toContainText('没有找到');
-  }
+  await openSubject(pub, entName);
+  await expect(pub.getByTestId('subject-record').first()).toBeVisible();
+  await expect(pub.getByTestId('subject-penalties')).not.toContainText(repairedDoc);
   await snap(pub, 'credit-portal-after-repair', true);
 
   // ---- statistics -------------------------------------------------------------------------------
