@@ -14,6 +14,8 @@ import { CatalogueFiles, CatalogueService, seedCatalogue, svcRoutes } from './mo
 import { ApplicationService, applicationRoutes, BundleApplicationService, bundleApplicationRoutes, FactRegistry, HistoryFacts, InAppNotifier, NoActionAuthentication, NoCertificateWallet, ProfileFacts, RenterFacts, seedAutoRules } from './modules/svc/applications';
 import { NO_ACTION_JOB } from './modules/svc/applications/no-action';
 import { HomeService, homeRoutes, LifeEventFacts, seedDemoLifeEvents } from './modules/svc/home';
+import { CreditService, creditRoutes, EXPIRE_JOB, OUTBOX_JOB, RepairService, seedCreditDemo, seedCreditReference } from './modules/credit';
+import { systemActor } from './platform/auth/actor';
 import { CalendarService, calendarRoutes } from './platform/calendar';
 import { auditRoutes } from './platform/audit/audit.routes';
 import { verifyAuditChain } from './platform/audit/audit.service';
@@ -42,6 +44,8 @@ export interface AppServices {
   bundles: BundleApplicationService;
   home: HomeService;
   noAction: NoActionAuthentication;
+  credit: CreditService;
+  repairs: RepairService;
 }
 
 export interface App {
@@ -88,7 +92,9 @@ export async function createServices(config: Config, opts: CreateAppOptions = {}
   const bundles = new BundleApplicationService(db, applications, catalogue);
   const home = new HomeService(db, facts, catalogue, orgs);
   const noAction = new NoActionAuthentication(db, identity, notifier);
-  const services = { config, log, database, auth, orgs, identity, queue, calendar, catalogue, applications, bundles, home, noAction };
+  const credit = new CreditService({ db, orgs, masterKey: config.masterKey });
+  const repairs = new RepairService({ db, credit, orgs, calendar, queue, notifier, log: log.child({ component: 'credit' }), masterKey: config.masterKey });
+  const services = { config, log, database, auth, orgs, identity, queue, calendar, catalogue, applications, bundles, home, noAction, credit, repairs };
   registerPlatformJobs(services);
   return services;
 }
@@ -103,6 +109,8 @@ function registerPlatformJobs(s: AppServices) {
   });
   registerOidcJobs(s.queue, s.database.db);
   s.queue.register(NO_ACTION_JOB, async (p) => s.noAction.run(typeof p.period === 'string' ? p.period : undefined));
+  s.queue.register(OUTBOX_JOB, async () => s.repairs.deliverDue(500));
+  s.queue.register(EXPIRE_JOB, async () => s.credit.expire(systemActor('credit.expire')));
 }
 
 export async function ensureSchedules(s: AppServices) {
@@ -111,6 +119,9 @@ export async function ensureSchedules(s: AppServices) {
   await s.queue.schedule('audit.verify.daily', 'audit.verify', 86400);
   await ensureOidcSchedules(s.queue);
   await s.queue.schedule('svc.no_action.daily', NO_ACTION_JOB, 86400);
+  // Deliveries that failed wait for their next attempt; the sweep also picks up rows whose job was lost.
+  await s.queue.schedule('credit.outbox.minutely', OUTBOX_JOB, 60);
+  await s.queue.schedule('credit.expire.hourly', EXPIRE_JOB, 3600);
 }
 
 export interface SeedResult {
@@ -124,6 +135,7 @@ export async function seed(s: AppServices, opts: { demo: boolean }): Promise<See
   const city = loadCityFile(s.config.cityFile);
   const reference = await seedReferenceOrgs(s.orgs, city);
   await s.calendar.seedOfficial();
+  await seedCreditReference(s.credit);
   if (!opts.demo) return { reference, demo: { seeded: false, accounts: [] } };
   await seedCatalogue(s.catalogue);
   await seedAutoRules(s.applications);
@@ -131,6 +143,7 @@ export async function seed(s: AppServices, opts: { demo: boolean }): Promise<See
   const enterprises = await seedDemoEnterprises(s.orgs, city);
   const accounts = await seedDemoAccounts(s.auth, s.orgs, enterprises[0]);
   await seedDemoLifeEvents(s.database.db, s.auth);
+  await seedCreditDemo(s.credit, s.orgs, enterprises);
   if (!done) await s.database.db.insert(appMeta).values({ key: 'demo_seeded', value: { at: new Date().toISOString() } }).onConflictDoNothing();
   return { reference, demo: { seeded: !done, accounts } };
 }
@@ -150,6 +163,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   await applicationRoutes(app, { applications: services.applications });
   await bundleApplicationRoutes(app, { bundles: services.bundles });
   await homeRoutes(app, { home: services.home });
+  await creditRoutes(app, { credit: services.credit, repairs: services.repairs });
   await auditRoutes(app, { db, visibleOrgIds: (a, p) => orgs.visibleIds(a, p) });
   await jobsRoutes(app, { db, queue });
   await overviewRoutes(app, { db, orgs, identity, queue });

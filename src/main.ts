@@ -1,4 +1,4 @@
-// `dq` — the command line: serve, migrate, seed, user add, audit verify, backup, restore.
+// `dq` — the command line: serve, migrate, seed, user add, audit verify, backup, restore, credit validate.
 // Exit codes: 0 success, 1 a reported failure, 2 bad usage.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -373,6 +373,34 @@ program
     } finally {
       await database.close();
     }
+  });
+
+const credit = program.command('credit').description('credit supervision (双公示, credit repair)');
+credit
+  .command('validate')
+  .description('check a licence or penalty file (CSV or Excel) against the 双公示 standard before upload; exit 0 when every row is valid, 1 otherwise')
+  .requiredOption('--kind <kind>', 'licence | penalty')
+  .option('--json', 'print the report as JSON: {total, valid, invalid, problems: [{row, field, code, message}]}')
+  .argument('<file>', 'the .csv or .xlsx file (header row: field codes or their Chinese names)')
+  .action(async (file: string, o: { kind: string; json?: boolean }) => {
+    jsonOutput = !!o.json;
+    if (o.kind !== 'licence' && o.kind !== 'penalty') usage('--kind must be licence or penalty');
+    if (!/\.(csv|xlsx)$/i.test(file)) usage('the file must end in .csv or .xlsx');
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) usage(`no such file: ${file}`);
+    const { validateFile } = await import('./modules/credit/credit.files');
+    const r = await validateFile(o.kind as 'licence' | 'penalty', file).catch((err: unknown) => {
+      // An unreadable file or a header that matches no field is the file's failure, not a usage error.
+      if (err instanceof AppError) throw new ReportedFailure(err.errors?.length ? `${err.message}: ${err.errors.map((e) => `${e.path} ${e.message}`).join('; ')}` : err.message);
+      throw err;
+    });
+    const lines = [`${path.basename(file)}: ${r.total} rows, ${r.valid} valid, ${r.invalid} invalid`];
+    if (r.problems.length) {
+      lines.push('problems by code: ' + Object.entries(r.byCode).map(([c, n]) => `${c} ${n}`).join(', '));
+      for (const p of r.problems.slice(0, 20)) lines.push(`  row ${p.row} ${p.field} [${p.code}] ${p.message}`);
+      if (r.problems.length > 20) lines.push(`  … and ${r.problems.length - 20} more (use --json for all)`);
+    }
+    print(!!o.json, { ok: r.invalid === 0, kind: r.kind, file, total: r.total, valid: r.valid, invalid: r.invalid, problems: r.problems }, lines.join('\n'));
+    if (r.invalid > 0) process.exitCode = 1;
   });
 
 function fail(message: string, code: number): number {

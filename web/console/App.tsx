@@ -28,6 +28,10 @@ const SvcItemEditor = lazy(() => import('./pages/SvcItemEditor'));
 const SvcCatalogue = lazy(() => import('./pages/SvcCatalogue'));
 const SvcCalendar = lazy(() => import('./pages/SvcCalendar'));
 const SvcStats = lazy(() => import('./pages/SvcStats'));
+const CreditPublish = lazy(() => import('./pages/CreditPublish'));
+const CreditRepairs = lazy(() => import('./pages/CreditRepairs'));
+const CreditStats = lazy(() => import('./pages/CreditStats'));
+const CreditAdmin = lazy(() => import('./pages/CreditAdmin'));
 
 const PAGES: Record<string, React.ComponentType> = {
   overview: Overview,
@@ -44,6 +48,10 @@ const PAGES: Record<string, React.ComponentType> = {
   svcCatalogue: SvcCatalogue,
   svcCalendar: SvcCalendar,
   svcStats: SvcStats,
+  creditPublish: CreditPublish,
+  creditRepairs: CreditRepairs,
+  creditStats: CreditStats,
+  creditAdmin: CreditAdmin,
 };
 
 const SUB_PAGE_COMPONENTS: Record<string, React.ComponentType> = {

@@ -8,6 +8,9 @@ import {
   ClusterOutlined,
   FileSearchOutlined,
   InboxOutlined,
+  ControlOutlined,
+  FileProtectOutlined,
+  SolutionOutlined,
   DashboardOutlined,
   KeyOutlined,
   SafetyCertificateOutlined,
@@ -24,7 +27,7 @@ export interface NavItem {
   /** Shown when the account holds any of these (instead of one `perm`). */
   anyPerm?: string[];
   icon: ReactNode;
-  group?: 'service' | 'identity' | 'integration' | 'ops';
+  group?: 'service' | 'credit' | 'identity' | 'integration' | 'ops';
 }
 
 /** Pages reached from a menu entry but without their own: they share its permission and highlight. */
@@ -54,5 +57,10 @@ export const NAV: NavItem[] = [
   { key: 'oidc', path: '/oidc-clients', perm: 'oidc.client.manage', icon: <ApiOutlined />, group: 'integration' },
   { key: 'audit', path: '/audit', perm: 'audit.read', icon: <AuditOutlined />, group: 'ops' },
   { key: 'jobs', path: '/jobs', perm: 'jobs.read', icon: <ScheduleOutlined />, group: 'ops' },
+  // Social credit (issue 6).
+  { key: 'creditPublish', path: '/credit/publish', perm: 'credit.publish', icon: <FileProtectOutlined />, group: 'credit' },
+  { key: 'creditRepairs', path: '/credit/repairs', perm: 'credit.repair.decide', icon: <SolutionOutlined />, group: 'credit' },
+  { key: 'creditStats', path: '/credit/stats', perm: 'credit.profile.read', icon: <BarChartOutlined />, group: 'credit' },
+  { key: 'creditAdmin', path: '/credit/admin', perm: 'credit.manage', icon: <ControlOutlined />, group: 'credit' },
   { key: 'account', path: '/account', icon: <SettingOutlined /> },
 ];

@@ -1,6 +1,7 @@
 // Staff console UI strings, each as [Chinese, English] (common ones live in shared/i18n.ts).
 import { bilingual } from '../shared/i18n';
 import { svcStrings } from './svc/strings';
+import { CREDIT_CONSOLE } from './credit/strings';
 
 export const consoleStrings = bilingual({
   console: {
@@ -17,10 +18,15 @@ export const consoleStrings = bilingual({
       audit: ['审计日志', 'Audit trail'],
       jobs: ['后台任务', 'Jobs'],
       account: ['个人设置', 'My account'],
+      creditPublish: ['双公示报送', 'Credit publication'],
+      creditRepairs: ['信用修复审核', 'Credit repair review'],
+      creditStats: ['信用统计', 'Credit statistics'],
+      creditAdmin: ['信用配置', 'Credit settings'],
       groupIdentity: ['身份与权限', 'Identity & access'],
       groupIntegration: ['接入管理', 'Integration'],
       groupOps: ['运行保障', 'Operations'],
       groupService: ['政务服务', 'Service hall'],
+      groupCredit: ['社会信用', 'Social credit'],
       svcWorklist: ['办件工作台', 'Worklist'],
       svcItems: ['事项管理', 'Service items'],
       svcCatalogue: ['目录结构', 'Catalogue structure'],
@@ -302,4 +308,5 @@ export const consoleStrings = bilingual({
       createdAt: ['注册时间', 'Registered'],
     },
   },
+  credit: CREDIT_CONSOLE,
 });

@@ -16,6 +16,7 @@ import { Notifications } from './Notifications';
 import { Proxy } from './Proxy';
 import { BundleApplicationPage, BundlePage } from './Bundles';
 import { Shell, useElderClass } from './shell';
+import { CreditApp } from './credit/CreditApp';
 
 function NotFound() {
   const { t } = useTranslation();
@@ -104,6 +105,8 @@ export function App() {
       <Route path="/proxy" element={mine(<Proxy />)} />
       {/* Someone already signed in has an account: registering again makes no sense. */}
       <Route path="/register" element={<SessionGate me={me}>{signedIn ? <Navigate to="/" replace /> : <Register />}</SessionGate>} />
+      {/* Credit: the lookup is public; repair and profile ask for a sign-in in place. */}
+      <Route path="/credit/*" element={<CreditApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

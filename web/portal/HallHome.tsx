@@ -57,6 +57,7 @@ function BrowseEntries() {
     { to: '/halls', label: t('hall.browse.halls'), hint: t('hall.browse.hallsHint') },
     { to: '/zones', label: t('hall.browse.zones'), hint: t('hall.browse.zonesHint') },
     { to: '/life-events', label: t('hall.browse.lifeEvents'), hint: t('hall.browse.lifeEventsHint') },
+    { to: '/credit', label: t('hall.browse.credit'), hint: t('hall.browse.creditHint') },
   ];
   return (
     <ul className="entry-grid">

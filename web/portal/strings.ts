@@ -1,5 +1,6 @@
 // Portal UI strings, each as [Chinese, English] (common ones live in shared/i18n.ts).
 import { bilingual } from '../shared/i18n';
+import { CREDIT_PORTAL } from './credit/strings';
 
 export const portalStrings = bilingual({
   portal: {
@@ -159,6 +160,8 @@ export const portalStrings = bilingual({
       zonesHint: ['长者、人才、企业等', 'Elders, talent, enterprises…'],
       lifeEvents: ['人生大事', 'Life events'],
       lifeEventsHint: ['出生、入学、结婚、退休', 'Birth, school, marriage, retirement'],
+      credit: ['信用查询与修复', 'Credit lookup & repair'],
+      creditHint: ['双公示信息、信用修复', 'Licences, penalties, credit repair'],
       itemCount: ['{{count}} 项服务', 'Services: {{count}}'],
       hallCounts: ['本区事项 {{own}} 项 · 可办市级事项 {{city}} 项', 'District services: {{own}} · city services handled: {{city}}'],
       hallItems: ['可办理事项', 'Services handled here'],
@@ -412,4 +415,5 @@ export const portalStrings = bilingual({
       confirm: ['两次输入的密码不一致', 'The passwords do not match'],
     },
   },
+  credit: CREDIT_PORTAL,
 });

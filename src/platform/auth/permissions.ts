@@ -44,6 +44,8 @@ export const P = {
 const SVC_ITEM_MANAGE = ['svc.item.read', 'svc.item.write', 'svc.item.publish'];
 /** Handling applications (worklist, decisions, application and satisfaction statistics) for the role's scope. */
 const SVC_APPLICATION_HANDLE = ['svc.application.handle'];
+/** Credit: publishing for the role's own organisation as the deciding authority, deciding its repairs, reading profiles. */
+const CREDIT_DEPT = ['credit.publish', 'credit.repair.decide', 'credit.profile.read'];
 
 export type RoleScope = 'city' | 'district' | 'department' | 'self';
 
@@ -65,28 +67,28 @@ export function builtinRoles(): RoleDefinition[] {
       nameZh: '安全审计员',
       nameEn: 'Auditor',
       scope: 'city',
-      permissions: [P.auditRead, P.auditVerify, P.orgRead, P.userRead, P.roleRead, P.jobsRead, P.statsRead, 'svc.item.read'],
+      permissions: [P.auditRead, P.auditVerify, P.orgRead, P.userRead, P.roleRead, P.jobsRead, P.statsRead, 'svc.item.read', 'credit.profile.read'],
     },
     {
       code: 'dept_admin',
       nameZh: '部门管理员',
       nameEn: 'Department administrator',
       scope: 'department',
-      permissions: [P.orgRead, P.orgWrite, P.userRead, P.userWrite, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE],
+      permissions: [P.orgRead, P.orgWrite, P.userRead, P.userWrite, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE, ...CREDIT_DEPT],
     },
     {
       code: 'dept_officer',
       nameZh: '部门工作人员',
       nameEn: 'Department officer',
       scope: 'department',
-      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE],
+      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE, ...CREDIT_DEPT],
     },
     {
       code: 'district_officer',
       nameZh: '区（市）工作人员',
       nameEn: 'District officer',
       scope: 'district',
-      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE],
+      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE, ...CREDIT_DEPT],
     },
     { code: 'operator', nameZh: '大屏值班员', nameEn: 'Operations duty officer', scope: 'city', permissions: [P.statsRead] },
     { code: 'citizen', nameZh: '市民', nameEn: 'Citizen', scope: 'self', permissions: [] },
