@@ -1,7 +1,7 @@
 // Staff console UI strings, each as [Chinese, English] (common ones live in shared/i18n.ts).
 import { bilingual } from '../shared/i18n';
 import { svcStrings } from './svc/strings';
-import { CREDIT_CONSOLE } from './credit/strings';
+import { CREDIT_CONSOLE } from '../shared/credit/strings';
 
 export const consoleStrings = bilingual({
   console: {

@@ -1,6 +1,7 @@
 // Portal UI strings, each as [Chinese, English] (common ones live in shared/i18n.ts).
 import { bilingual } from '../shared/i18n';
 import { CREDIT_PORTAL } from './credit/strings';
+import { APPLICATION_STATE_TERMS } from '../shared/svc-terms';
 
 export const portalStrings = bilingual({
   portal: {
@@ -95,23 +96,13 @@ export const portalStrings = bilingual({
       no_action: ['由平台根据已有数据自动确认，一般无需申请', 'Confirmed from data the platform holds; usually nothing to do'],
     },
     applicant: { person: ['个人', 'Individuals'], enterprise: ['企业', 'Enterprises'], both: ['个人和企业', 'Individuals and enterprises'] },
-    state: {
-      draft: ['草稿', 'Draft'],
-      submitted: ['已提交', 'Submitted'],
-      accepted: ['已受理', 'Accepted'],
-      correction_requested: ['待补正', 'Correction requested'],
-      resubmitted: ['已补正', 'Resubmitted'],
-      approved: ['已批准', 'Approved'],
-      rejected: ['未予批准', 'Rejected'],
-      completed: ['已办结', 'Completed'],
-      withdrawn: ['已撤回', 'Withdrawn'],
-    },
+    state: APPLICATION_STATE_TERMS,
     bundleState: {
       draft: ['草稿', 'Draft'],
       in_progress: ['办理中', 'In progress'],
       correction_requested: ['待补正', 'Correction requested'],
       completed: ['已办结', 'Completed'],
-      rejected: ['未予批准', 'Rejected'],
+      rejected: ['不予批准', 'Rejected'],
       withdrawn: ['已撤回', 'Withdrawn'],
     },
     action: {

@@ -2,9 +2,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../shared/api';
 import type { Locale } from '../shared/types';
+import type { ApplicantType, BundleSummary, Department, FieldType, Hall, Zone } from '../shared/svc-types';
+export type { ApplicantType, BundleSummary, Department, FieldType, Hall, Zone } from '../shared/svc-types';
 
 export type Mode = 'auto' | 'immediate' | 'online' | 'counter' | 'no_action';
-export type ApplicantType = 'person' | 'enterprise' | 'both';
 export type AppState =
   | 'draft'
   | 'submitted'
@@ -66,8 +67,6 @@ export interface FormOption {
   label: I18nText;
 }
 
-export type FieldType = 'text' | 'number' | 'date' | 'select' | 'checkbox' | 'idNumber' | 'creditCode' | 'phone';
-
 export interface FormField {
   key: string;
   type: FieldType;
@@ -99,41 +98,6 @@ export interface ItemDetail extends ItemSummary {
   version: number;
   bundles: { code: string; name: string }[];
   halls: { districtCode: string; name: string }[];
-}
-
-export interface Department {
-  id: string;
-  code: string;
-  name: string;
-  items: number;
-}
-
-export interface Hall {
-  id: string;
-  districtCode: string;
-  name: string;
-  address: string;
-  ownItems: number;
-  cityItems: number;
-}
-
-export interface Zone {
-  id: string;
-  code: string;
-  name: string;
-  nameEn: string;
-  category: 'audience' | 'life_event' | 'topic';
-  items: number;
-  bundles: { code: string; name: string }[];
-}
-
-export interface BundleSummary {
-  id: string;
-  code: string;
-  name: string;
-  description: string;
-  zone: string | null;
-  items: { id: string; code: string; name: string; position: number }[];
 }
 
 export interface BundleDetail extends BundleSummary {

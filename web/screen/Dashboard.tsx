@@ -7,7 +7,7 @@ import { useLocale } from '../shared/i18n';
 import { useLogout } from '../shared/session';
 import type { Locale, Me, StatsOverview } from '../shared/types';
 import { auditChart, districtsChart, jobsChart, usersChart } from './charts';
-import { EChart } from './EChart';
+import { EChart } from '../shared/EChart';
 import { LangSwitch } from './LangSwitch';
 import { STAGE_H, STAGE_W, useStageScale } from './useStageScale';
 
@@ -148,10 +148,10 @@ export function Dashboard({ me }: { me: Me }) {
         <div className="stage-body">
           <div className="col col-side">
             <Panel title={t('screen.charts.usersByKind')}>
-              {usersOption && <EChart option={usersOption} pixelRatio={pixelRatio} label={t('screen.charts.usersByKind')} />}
+              {usersOption && <EChart className="chart" option={usersOption} pixelRatio={pixelRatio} label={t('screen.charts.usersByKind')} />}
             </Panel>
             <Panel title={t('screen.charts.jobsByStatus')}>
-              {jobsOption && <EChart option={jobsOption} pixelRatio={pixelRatio} label={t('screen.charts.jobsByStatus')} />}
+              {jobsOption && <EChart className="chart" option={jobsOption} pixelRatio={pixelRatio} label={t('screen.charts.jobsByStatus')} />}
             </Panel>
           </div>
           <div className="col col-center">
@@ -161,12 +161,12 @@ export function Dashboard({ me }: { me: Me }) {
                 : Array.from({ length: 10 }, (_, i) => <div key={i} className="tile tile-loading" />)}
             </div>
             <Panel title={t('screen.charts.auditByHour')} className="panel-grow">
-              {auditOption && <EChart option={auditOption} pixelRatio={pixelRatio} label={t('screen.charts.auditByHour')} />}
+              {auditOption && <EChart className="chart" option={auditOption} pixelRatio={pixelRatio} label={t('screen.charts.auditByHour')} />}
             </Panel>
           </div>
           <div className="col col-side">
             <Panel title={t('screen.charts.orgsByDistrict')} className="panel-grow">
-              {districtOption && <EChart option={districtOption} pixelRatio={pixelRatio} label={t('screen.charts.orgsByDistrict')} />}
+              {districtOption && <EChart className="chart" option={districtOption} pixelRatio={pixelRatio} label={t('screen.charts.orgsByDistrict')} />}
             </Panel>
           </div>
         </div>

@@ -2,7 +2,7 @@
 import type { TFunction } from 'i18next';
 import { formatHour } from '../shared/format';
 import type { Locale, StatsOverview } from '../shared/types';
-import type { ChartOption } from './EChart';
+import type { ChartOption } from '../shared/EChart';
 
 const AXIS = { color: '#7f9cc7', line: 'rgba(127, 156, 199, 0.25)' };
 const INK = '#e6f0ff';

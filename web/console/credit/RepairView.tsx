@@ -6,8 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../shared/format';
 import type { Locale } from '../../shared/types';
 import { RecordFields, RepairStateTag, day } from './common';
-import { isPast, materialUrl, repairDeadlines } from './deadlines';
-import type { Repair } from './types';
+import { isPast, materialUrl, repairDeadlines } from '../../shared/credit/deadlines';
+import type { Repair } from '../../shared/credit/types';
 
 export function RepairView({ repair, locale }: { repair: Repair; locale: Locale }) {
   const { t } = useTranslation();

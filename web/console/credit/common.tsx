@@ -3,8 +3,8 @@ import { Descriptions, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../../shared/format';
 import type { Locale } from '../../shared/types';
-import { fieldName, fieldsOf } from './fields';
-import type { CreditKind, CreditRecord, RecordStatus } from './types';
+import { fieldName, fieldsOf } from '../../shared/credit/fields';
+import type { CreditKind, CreditRecord, RecordStatus } from '../../shared/credit/types';
 
 const RECORD_COLOURS: Record<RecordStatus, string> = { published: 'processing', expired: 'default', repaired: 'success' };
 

@@ -11,7 +11,7 @@ import { formatDateTime } from '../../shared/format';
 import { DataTable, FilterSelect, Toolbar, usePagedList } from '../components/DataTable';
 import { QueryError } from '../components/QueryError';
 import { useLocale, useSave } from '../hooks';
-import type { CreditLimits, Endpoint, OutboxDelivery, Regime } from '../credit/types';
+import type { CreditLimits, Endpoint, OutboxDelivery, Regime } from '../../shared/credit/types';
 import '../credit/credit.css';
 
 const SEVERITIES = ['minor', 'ordinary', 'serious'];

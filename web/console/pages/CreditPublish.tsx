@@ -14,9 +14,9 @@ import { DataTable, FilterSelect, RowButton, Toolbar, actionsColumn, usePagedLis
 import { QueryError } from '../components/QueryError';
 import { useLocale, useNotify, useSave } from '../hooks';
 import { KindTag, RecordFields, RecordStatusTag, day } from '../credit/common';
-import { PENALTY_CATEGORIES, fieldName, fieldsOf, recordSummary, type FieldDef } from '../credit/fields';
-import type { Batch, CreditFields, CreditKind, CreditRecord, RecordStatus, RowProblem } from '../credit/types';
-import { uploadFile } from '../credit/upload';
+import { PENALTY_CATEGORIES, fieldName, fieldsOf, recordSummary, type FieldDef } from '../../shared/credit/fields';
+import type { Batch, CreditFields, CreditKind, CreditRecord, RecordStatus, RowProblem } from '../../shared/credit/types';
+import { uploadFile } from '../../shared/credit/upload';
 import '../credit/credit.css';
 
 const KINDS: CreditKind[] = ['licence', 'penalty'];

@@ -12,8 +12,8 @@ import { QueryError } from '../components/QueryError';
 import { useLocale, useSave } from '../hooks';
 import { RepairStateTag, day } from '../credit/common';
 import { RepairView } from '../credit/RepairView';
-import { isPast, repairDeadlines } from '../credit/deadlines';
-import type { Repair } from '../credit/types';
+import { isPast, repairDeadlines } from '../../shared/credit/deadlines';
+import type { Repair } from '../../shared/credit/types';
 import '../credit/credit.css';
 
 const STATES = ['submitted', 'accepted', 'material_requested', 'resubmitted', 'withdrawn', 'synced', 'rejected'];

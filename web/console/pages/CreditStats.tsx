@@ -8,7 +8,7 @@ import { formatNumber } from '../../shared/format';
 import { QueryError } from '../components/QueryError';
 import { useLocale } from '../hooks';
 import { KindTag, RepairStateTag } from '../credit/common';
-import type { CreditKind, CreditStats as Stats } from '../credit/types';
+import type { CreditKind, CreditStats as Stats } from '../../shared/credit/types';
 import '../credit/credit.css';
 
 type DeptRow = Stats['repairs']['byDepartment'][number];

@@ -1,5 +1,6 @@
 // Service-hall strings of the console (console.svc.*), each as [Chinese, English].
 import type { BilingualTree } from '../../shared/i18n';
+import { APPLICATION_STATE_TERMS } from '../../shared/svc-terms';
 
 export const svcStrings: BilingualTree = {
   kind: {
@@ -23,17 +24,7 @@ export const svcStrings: BilingualTree = {
     phone: ['电话号码', 'Phone'],
   },
   zoneCategory: { audience: ['特色人群', 'Audience'], life_event: ['人生事件', 'Life event'], topic: ['主题服务', 'Topic'] },
-  state: {
-    draft: ['草稿', 'Draft'],
-    submitted: ['已提交', 'Submitted'],
-    accepted: ['已受理', 'Accepted'],
-    correction_requested: ['待补正', 'Correction requested'],
-    resubmitted: ['已补正', 'Resubmitted'],
-    approved: ['已批准', 'Approved'],
-    rejected: ['不予批准', 'Rejected'],
-    completed: ['已办结', 'Completed'],
-    withdrawn: ['已撤回', 'Withdrawn'],
-  },
+  state: APPLICATION_STATE_TERMS,
   action: {
     submit: ['提交申请', 'Submitted'],
     withdraw: ['撤回', 'Withdrew'],

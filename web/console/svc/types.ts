@@ -1,12 +1,12 @@
 // Shapes of the service-hall API (src/modules/svc) as the console reads them, and the vocabularies'
 // labels. Kept beside the pages: the server's types live in src/ and are not imported into the web apps.
 import type { Locale } from '../../shared/types';
+import type { ApplicantType, BundleSummary, FieldType } from '../../shared/svc-types';
+export type { ApplicantType, BundleSummary, Department, FieldType, Hall, Zone } from '../../shared/svc-types';
 
 export type ItemKind = 'licence' | 'confirmation' | 'payment' | 'public_service' | 'other_power';
-export type ApplicantType = 'person' | 'enterprise' | 'both';
 export type HandlingMode = 'auto' | 'immediate' | 'online' | 'counter' | 'no_action';
 export type ItemStatus = 'draft' | 'published' | 'retired';
-export type FieldType = 'text' | 'number' | 'date' | 'select' | 'checkbox' | 'idNumber' | 'creditCode' | 'phone';
 export type UploadType = 'pdf' | 'jpg' | 'png' | 'ofd' | 'doc' | 'docx';
 
 export const ITEM_KINDS: ItemKind[] = ['licence', 'confirmation', 'payment', 'public_service', 'other_power'];
@@ -102,41 +102,6 @@ export interface SearchPage {
   items: ItemSummary[];
   total: number;
   expanded: { term: string; expansions: string[] }[];
-}
-
-export interface Zone {
-  id: string;
-  code: string;
-  name: string;
-  nameEn: string;
-  category: 'audience' | 'life_event' | 'topic';
-  items: number;
-  bundles: { code: string; name: string }[];
-}
-
-export interface Hall {
-  id: string;
-  districtCode: string;
-  name: string;
-  address: string;
-  ownItems: number;
-  cityItems: number;
-}
-
-export interface Department {
-  id: string;
-  code: string;
-  name: string;
-  items: number;
-}
-
-export interface BundleSummary {
-  id: string;
-  code: string;
-  name: string;
-  description: string;
-  zone: string | null;
-  items: { id: string; code: string; name: string; position: number }[];
 }
 
 export interface BundleDetail extends BundleSummary {

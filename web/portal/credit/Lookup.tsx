@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { api } from '../../shared/api';
 import { errorMessage } from '../../shared/errors';
-import type { PublicSubject, PublicSubjectHit } from '../../console/credit/types';
+import type { PublicSubject, PublicSubjectHit } from '../../shared/credit/types';
 import { CreditFrame, RecordCard, Spinner } from './shared';
 
 const PAGE = 20;

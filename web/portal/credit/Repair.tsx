@@ -9,10 +9,10 @@ import { errorMessage } from '../../shared/errors';
 import { formatDateTime } from '../../shared/format';
 import { useLocale } from '../../shared/i18n';
 import type { Me, Page } from '../../shared/types';
-import { recordSummary } from '../../console/credit/fields';
-import { materialUrl, repairDeadlines } from '../../console/credit/deadlines';
-import type { CreditProfile, CreditRecord, MyPenalty, Repair } from '../../console/credit/types';
-import { uploadFile } from '../../console/credit/upload';
+import { recordSummary } from '../../shared/credit/fields';
+import { materialUrl, repairDeadlines } from '../../shared/credit/deadlines';
+import type { CreditProfile, CreditRecord, MyPenalty, Repair } from '../../shared/credit/types';
+import { uploadFile } from '../../shared/credit/upload';
 import { CreditFrame, RecordCard, Spinner } from './shared';
 
 const CLOSED = ['rejected', 'withdrawn', 'synced'];

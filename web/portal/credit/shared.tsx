@@ -3,8 +3,8 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import { BrandBar } from '../ui';
-import { recordSummary } from '../../console/credit/fields';
-import type { CreditRecord } from '../../console/credit/types';
+import { recordSummary } from '../../shared/credit/fields';
+import type { CreditRecord } from '../../shared/credit/types';
 import './credit.css';
 
 export function CreditFrame({ title, subtitle, back, children }: { title: string; subtitle?: string; back?: { to: string; label: string }; children: ReactNode }) {

@@ -1,6 +1,6 @@
 // Portal credit strings, each as [Chinese, English]; the common part is shared with the console.
 import type { BilingualTree } from '../../shared/i18n';
-import { CREDIT_COMMON } from '../../console/credit/strings';
+import { CREDIT_COMMON } from '../../shared/credit/strings';
 
 export const CREDIT_PORTAL = {
   ...CREDIT_COMMON,

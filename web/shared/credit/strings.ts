@@ -1,5 +1,5 @@
 // Credit UI strings, each as [Chinese, English]. The common part is shared with the portal.
-import type { BilingualTree } from '../../shared/i18n';
+import type { BilingualTree } from '../i18n';
 
 export const CREDIT_COMMON = {
   kind: { licence: ['行政许可', 'Licence'], penalty: ['行政处罚', 'Penalty'] },

@@ -1,4 +1,4 @@
-// A thin React wrapper around a tree-shaken ECharts instance.
+// A thin React wrapper around a tree-shaken ECharts instance, shared by the big screen and the console.
 import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart, PieChart } from 'echarts/charts';
@@ -14,13 +14,25 @@ export type ChartOption = ComposeOption<
   BarSeriesOption | LineSeriesOption | PieSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
 >;
 
-export function EChart({ option, pixelRatio, label }: { option: ChartOption; pixelRatio: number; label: string }) {
+interface EChartProps {
+  option: ChartOption;
+  /** What the chart shows, for screen readers (the canvas itself says nothing). */
+  label: string;
+  /** The big screen renders at its stage scale; elsewhere the device's own ratio. */
+  pixelRatio?: number;
+  /** Replace the whole option on change (tables of changing series) instead of merging (live updates). */
+  replace?: boolean;
+  className?: string;
+  style?: React.CSSProperties;
+}
+
+export function EChart({ option, label, pixelRatio, replace = false, className, style }: EChartProps) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
 
   useEffect(() => {
     if (!el.current) return;
-    const c = echarts.init(el.current, undefined, { renderer: 'canvas', devicePixelRatio: pixelRatio });
+    const c = echarts.init(el.current, undefined, { renderer: 'canvas', ...(pixelRatio ? { devicePixelRatio: pixelRatio } : {}) });
     chart.current = c;
     const ro = new ResizeObserver(() => c.resize());
     ro.observe(el.current);
@@ -32,8 +44,8 @@ export function EChart({ option, pixelRatio, label }: { option: ChartOption; pix
   }, [pixelRatio]);
 
   useEffect(() => {
-    chart.current?.setOption(option, { notMerge: false, lazyUpdate: true });
-  }, [option, pixelRatio]);
+    chart.current?.setOption(option, replace ? { notMerge: true } : { notMerge: false, lazyUpdate: true });
+  }, [option, pixelRatio, replace]);
 
-  return <div className="chart" ref={el} role="img" aria-label={label} />;
+  return <div className={className} style={style} ref={el} role="img" aria-label={label} />;
 }

@@ -1,6 +1,6 @@
 // Multipart uploads for the credit pages (the shared `api` sends JSON only): same cookies, the CSRF
 // header, and failures turned into the same ApiError the rest of the apps handle.
-import { ApiError, NetworkError, csrfToken, type Problem } from '../../shared/api';
+import { ApiError, NetworkError, csrfToken, type Problem } from '../api';
 
 export async function uploadFile<T>(path: string, file: File, fields: Record<string, string> = {}): Promise<T> {
   const body = new FormData();
