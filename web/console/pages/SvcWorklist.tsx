@@ -220,7 +220,6 @@ export default function SvcWorklist() {
         id={openId}
         onClose={() => setOpenId(null)}
         onOpen={setOpenId}
-        siblings={(bundleId) => (rows ?? []).filter((r) => r.bundleApplicationId === bundleId)}
       />
       <Modal open={!!bulkResult} title={bulkResult ? t('console.svc.worklist.bulkResult', { ok: bulkResult.succeeded, failed: bulkResult.failed }) : ''} onCancel={() => setBulkResult(null)} footer={null}>
         {bulkResult && bulkResult.failed === 0 && <Alert type="success" showIcon title={t('console.svc.worklist.bulkResult', { ok: bulkResult.succeeded, failed: 0 })} />}

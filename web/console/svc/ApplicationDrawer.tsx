@@ -115,7 +115,7 @@ function TraceView({ trace, outcome, reason }: { trace: TraceEntry[]; outcome: s
   );
 }
 
-export function ApplicationDrawer({ id, onClose, onOpen, siblings }: { id: string | null; onClose: () => void; onOpen: (id: string) => void; siblings: (bundleId: string) => Application[] }) {
+export function ApplicationDrawer({ id, onClose, onOpen }: { id: string | null; onClose: () => void; onOpen: (id: string) => void }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const me = useCurrentMe();
@@ -164,7 +164,13 @@ export function ApplicationDrawer({ id, onClose, onOpen, siblings }: { id: strin
   const claimedByOther = !!a?.claimedBy && a.claimedBy.id !== me.user.id;
   const known = new Set(fields.map((f) => f.key));
   const extraKeys = a ? Object.keys(a.data).filter((k) => !known.has(k)) : [];
-  const members = a?.bundleApplicationId ? siblings(a.bundleApplicationId).filter((m) => m.id !== a.id) : [];
+  // The other members of a one-thing bundle, as far as they are in my scope (another department's stay hidden).
+  const bundle = useQuery({
+    queryKey: ['svc-bundle-members', a?.bundleApplicationId],
+    queryFn: () => api.get<{ items: Application[] }>('/api/svc/applications', { bundleApplicationId: a!.bundleApplicationId!, limit: 50, offset: 0 }),
+    enabled: !!a?.bundleApplicationId,
+  });
+  const members = (bundle.data?.items ?? []).filter((m) => m.id !== a?.id);
 
   return (
     <Drawer open={!!id} onClose={onClose} size={760} title={a ? `${a.item.name}` : t('console.svc.app.title')} destroyOnHidden data-testid="app-drawer">
