@@ -61,6 +61,9 @@ describe('personal home page', () => {
     expect(h.items[0].zones).toContain('elders');
     expect(rulesOf(h)).toContain('elder');
     expect(homes.citizen_zhang.items.some((i) => i.reasons.some((r) => r.rule === 'elder'))).toBe(false);
+    // Items only for a life event the elder is not living (身后 → 死亡人员户口注销, 新生儿) stay off his home.
+    expect(h.items.map((i) => i.name)).not.toContain('死亡人员户口注销');
+    expect(h.items.map((i) => i.name)).not.toContain('出生医学证明签发');
   });
 
   it('offers the newborn bundle and zone to a household with a newborn', () => {

@@ -13,7 +13,7 @@ import type { FactRegistry } from '../applications/ports';
 import { STATE_LABELS, type State } from '../applications/states';
 import type { CatalogueService } from '../svc.service';
 import { svcBundleItems, svcBundles, svcHallItems, svcHalls, svcItems } from '../svc.schema';
-import { ELDER_AGE, HOME_RULES, type HomeRule, LIFE_EVENT_WINDOW, popularityWeight, RECENT_DAYS, retirementAge } from './rules';
+import { ELDER_AGE, HOME_RULES, PERSONAL_EVENT_ZONES, type HomeRule, LIFE_EVENT_WINDOW, popularityWeight, RECENT_DAYS, retirementAge } from './rules';
 
 export interface Reason {
   rule: string;
@@ -130,6 +130,10 @@ export class HomeService {
 
     const scored: (Omit<HomeItem, 'ownerName' | 'nameEn'> & { ownerOrgId: string; popularity: number })[] = [];
     for (const c of candidates.values()) {
+      // An item of a personal happening (a birth, a death, a marriage …) is for people living it: only that
+      // event's rule or the person's own recent applications show it, never popularity or the district alone.
+      const happening = c.zones.filter((z) => PERSONAL_EVENT_ZONES.has(z));
+      if (happening.length && !happening.some((z) => zoneRules.has(z) || recentZones.has(z))) continue;
       const reasons: Reason[] = [];
       for (const z of c.zones) for (const r of zoneRules.get(z) ?? []) if (!reasons.some((x) => x.rule === r.rule)) reasons.push(r);
       if (audience === 'enterprise') reasons.push(reason(HOME_RULES.enterprise));

@@ -35,6 +35,12 @@ export type HomeRuleKey = keyof typeof HOME_RULES;
 /** A life event shows for a year after it happened and from nine months before an expected date. */
 export const LIFE_EVENT_WINDOW = { pastDays: 365, aheadDays: 270 } as const;
 export const RECENT_DAYS = 180;
+/**
+ * Life-event zones of personal happenings. An item in one of them is shown only when that event's rule lifts
+ * it or the person applied in that zone recently — popularity or the district alone must never put a death
+ * registration on an elder's home or a birth certificate on a student's.
+ */
+export const PERSONAL_EVENT_ZONES: ReadonlySet<string> = new Set(['newborn', 'school_enrolment', 'unemployment', 'marriage', 'after_death']);
 export const ELDER_AGE = 60;
 export const retirementAge = (sex: string | undefined) => (sex === 'female' ? 55 : 60);
 
