@@ -42,7 +42,13 @@ test('admin creates a GAJ officer who sees only their department, in the languag
   await modal.locator('#username').fill(officer.username);
   await modal.locator('#displayName').fill(officer.displayName);
   await pickOption(page, 'orgId', '公安', /^市公安局/);
-  await pickOption(page, 'roles', 'dept_officer', /dept_officer/);
+  // The chosen role must show as a tag before going on: under load a click can land while the dropdown
+  // re-renders its filtered options, so the pick is repeated until the form holds it.
+  const chosenRoles = modal.getByTestId('create-user-roles').locator('.ant-select-selection-item');
+  await expect(async () => {
+    if (!(await chosenRoles.filter({ hasText: 'dept_officer' }).count())) await pickOption(page, 'roles', 'dept_officer', /dept_officer/);
+    await expect(chosenRoles.filter({ hasText: 'dept_officer' })).toHaveCount(1, { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
   await modal.getByText('新建用户', { exact: true }).click(); // close the role dropdown
   await modal.locator('#password').fill(officer.password);
   await snap(page, 'console-create-officer');
