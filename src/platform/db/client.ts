@@ -48,6 +48,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
     // Sessions run in UTC; presentation converts to Asia/Shanghai.
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, options: '-c TimeZone=UTC' });
+    // An idle connection the server ends (a restart, an administrator, a dropped test database) is discarded by
+    // the pool and replaced on next use; without a listener node would treat the event as an uncaught error.
+    pool.on('error', (err) => process.emitWarning(`an idle PostgreSQL connection was closed by the server: ${err.message}`, 'DatabaseWarning'));
     // Fail fast with a clear message when the server is unreachable.
     const client = await pool.connect();
     client.release();
