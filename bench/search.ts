@@ -22,6 +22,7 @@ import { CatalogueService, generateCatalogue } from '../src/modules/svc';
 import type { FormDefinition } from '../src/modules/svc/form';
 import type { Material } from '../src/modules/svc/materials';
 import { makeCitizenId } from '../src/platform/ids';
+import { validFormValues } from '../src/test/form-values';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '20' }, apps: { type: 'string', default: '200' }, json: { type: 'boolean', default: false } } });
 const rounds = Number(args.rounds);
@@ -29,26 +30,7 @@ const appCount = Number(args.apps);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 const ZHANG_ID = makeCitizenId('370202', '1988-05-17', 231);
 
-/** Valid values for every required field (the applicant's own ID number where one is asked). */
-function fillForm(form: FormDefinition, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const v: Record<string, unknown> = {};
-  for (const f of form.fields) {
-    if (!f.required) continue;
-    const opts = f.validation?.options;
-    v[f.key] =
-      f.type === 'idNumber' ? ZHANG_ID
-      : f.type === 'phone' ? '13800000001'
-      : f.type === 'number' ? (f.validation?.min ?? 1)
-      : f.type === 'date' ? '2026-01-05'
-      : f.type === 'select' ? opts![0].value
-      : f.type === 'checkbox' ? (opts ? [opts[0].value] : true)
-      : f.type === 'creditCode' ? '91370200MA3C5LXXXX'
-      : 'x'.repeat(Math.max(f.validation?.min ?? 2, 2)) + '路1号';
-    if (f.validation?.pattern === '\\d{12}') v[f.key] = '123456789012';
-    if (f.validation?.pattern === '\\d{16,19}') v[f.key] = '6222020200112233445';
-  }
-  return { ...v, ...extra };
-}
+const fillForm = (form: FormDefinition, extra: Record<string, unknown> = {}) => validFormValues(form, { idNumber: ZHANG_ID, phone: '13800000001', date: '2026-01-05' }, extra);
 
 const QUERIES = [
   '公积金', '社保', '住房公积金提取', '公积全提取', '身份证', '户口迁移', '人才落户', '医保', '异地就医', '营业执照', '企业设立登记', '残疾证', '结婚登记',

@@ -10,6 +10,7 @@ import { type Client, testApp, type TestApp } from '../../../test/app';
 import type { FormDefinition } from '../form';
 import { svcItems } from '../svc.schema';
 import { svcApplicationEvents, svcNoActionChecks } from './applications.schema';
+import { validFormValues } from '../../../test/form-values';
 
 let t: TestApp;
 let zhang: Client;
@@ -24,26 +25,7 @@ async function itemByName(name: string) {
   return r;
 }
 
-/** Valid values for every required field of a form (the person's own ID number where one is asked). */
-function fill(form: FormDefinition, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const v: Record<string, unknown> = {};
-  for (const f of form.fields) {
-    if (!f.required) continue;
-    const opts = f.validation?.options;
-    v[f.key] =
-      f.type === 'idNumber' ? ZHANG_ID
-      : f.type === 'phone' ? '13800000001'
-      : f.type === 'number' ? (f.validation?.min ?? 1)
-      : f.type === 'date' ? '2020-01-01'
-      : f.type === 'select' ? opts![0].value
-      : f.type === 'checkbox' ? (opts ? [opts[0].value] : true)
-      : f.type === 'creditCode' ? '91370200MA3C5LXXXX'
-      : 'x'.repeat(Math.max(f.validation?.min ?? 2, 2)) + '路1号';
-    if (f.validation?.pattern === '\\d{12}') v[f.key] = '123456789012';
-    if (f.validation?.pattern === '\\d{16,19}') v[f.key] = '6222020200112233445';
-  }
-  return { ...v, ...extra };
-}
+const fill = (form: FormDefinition, extra: Record<string, unknown> = {}) => validFormValues(form, { idNumber: ZHANG_ID, phone: '13800000001', date: '2020-01-01' }, extra);
 
 const upload = (c: Client, id: string, key: string, body: Buffer, fileName = 'scan.pdf', type = 'application/pdf') =>
   c.request('PUT', `/api/applications/${id}/materials/${key}?fileName=${encodeURIComponent(fileName)}`, body as never, { 'content-type': type });

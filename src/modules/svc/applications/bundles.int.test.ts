@@ -10,6 +10,7 @@ import type { FormDefinition } from '../form';
 import { svcItems } from '../svc.schema';
 import { svcApplications, svcBundleApplications } from './applications.schema';
 import { bundleState } from './bundles.service';
+import { validFormValues } from '../../../test/form-values';
 
 let t: TestApp;
 let li: Client;
@@ -26,25 +27,7 @@ const count = async (table: typeof svcApplications | typeof svcBundleApplication
   return Number(n);
 };
 
-/** Valid values for every required field of a member's own form. */
-function fill(form: FormDefinition): Record<string, unknown> {
-  const v: Record<string, unknown> = {};
-  for (const f of form.fields) {
-    if (!f.required) continue;
-    const opts = f.validation?.options;
-    v[f.key] =
-      f.type === 'idNumber' ? LI_ID
-      : f.type === 'phone' ? '13800000004'
-      : f.type === 'number' ? (f.validation?.min ?? 1)
-      : f.type === 'date' ? '2026-10-08'
-      : f.type === 'select' ? opts![0].value
-      : f.type === 'checkbox' ? (opts ? [opts[0].value] : true)
-      : f.type === 'creditCode' ? '91370200MA3C5LXXXX'
-      : 'x'.repeat(Math.max(f.validation?.min ?? 2, 2)) + '路1号';
-    if (f.validation?.pattern === '\\d{16,19}') v[f.key] = '6222020200112233445';
-  }
-  return v;
-}
+const fill = (form: FormDefinition) => validFormValues(form, { idNumber: LI_ID, phone: '13800000004', date: '2026-10-08' });
 
 const upload = (c: Client, id: string, key: string) => c.request('PUT', `/api/applications/${id}/materials/${key}?fileName=scan.pdf`, PDF as never, { 'content-type': 'application/pdf' });
 
