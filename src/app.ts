@@ -15,6 +15,7 @@ import { ApplicationService, applicationRoutes, BundleApplicationService, bundle
 import { NO_ACTION_JOB } from './modules/svc/applications/no-action';
 import { HomeService, homeRoutes, LifeEventFacts, seedDemoLifeEvents } from './modules/svc/home';
 import { CreditService, creditRoutes, EXPIRE_JOB, OUTBOX_JOB, RepairService, seedCreditDemo, seedCreditReference } from './modules/credit';
+import { createShare, ensureShareSchedules, registerShareJobs, seedShareDemo, shareRoutes, type Share } from './modules/share';
 import { systemActor } from './platform/auth/actor';
 import { CalendarService, calendarRoutes } from './platform/calendar';
 import { auditRoutes } from './platform/audit/audit.routes';
@@ -46,6 +47,8 @@ export interface AppServices {
   noAction: NoActionAuthentication;
   credit: CreditService;
   repairs: RepairService;
+  /** Data sharing and exchange: catalogue, datasets, requests, gateway. */
+  share: Share;
 }
 
 export interface App {
@@ -94,7 +97,8 @@ export async function createServices(config: Config, opts: CreateAppOptions = {}
   const noAction = new NoActionAuthentication(db, identity, notifier);
   const credit = new CreditService({ db, orgs, masterKey: config.masterKey });
   const repairs = new RepairService({ db, credit, orgs, calendar, queue, notifier, log: log.child({ component: 'credit' }), masterKey: config.masterKey });
-  const services = { config, log, database, auth, orgs, identity, queue, calendar, catalogue, applications, bundles, home, noAction, credit, repairs };
+  const share = createShare({ config, db, log: log.child({ component: 'share' }), orgs, auth, calendar, queue });
+  const services = { config, log, database, auth, orgs, identity, queue, calendar, catalogue, applications, bundles, home, noAction, credit, repairs, share };
   registerPlatformJobs(services);
   return services;
 }
@@ -111,6 +115,7 @@ function registerPlatformJobs(s: AppServices) {
   s.queue.register(NO_ACTION_JOB, async (p) => s.noAction.run(typeof p.period === 'string' ? p.period : undefined));
   s.queue.register(OUTBOX_JOB, async () => s.repairs.deliverDue(500));
   s.queue.register(EXPIRE_JOB, async () => s.credit.expire(systemActor('credit.expire')));
+  registerShareJobs(s.queue, s.share);
 }
 
 export async function ensureSchedules(s: AppServices) {
@@ -122,6 +127,7 @@ export async function ensureSchedules(s: AppServices) {
   // Deliveries that failed wait for their next attempt; the sweep also picks up rows whose job was lost.
   await s.queue.schedule('credit.outbox.minutely', OUTBOX_JOB, 60);
   await s.queue.schedule('credit.expire.hourly', EXPIRE_JOB, 3600);
+  await ensureShareSchedules(s.queue);
 }
 
 export interface SeedResult {
@@ -144,6 +150,7 @@ export async function seed(s: AppServices, opts: { demo: boolean }): Promise<See
   const accounts = await seedDemoAccounts(s.auth, s.orgs, enterprises[0]);
   await seedDemoLifeEvents(s.database.db, s.auth);
   await seedCreditDemo(s.credit, s.orgs, enterprises);
+  await seedShareDemo(s.share);
   if (!done) await s.database.db.insert(appMeta).values({ key: 'demo_seeded', value: { at: new Date().toISOString() } }).onConflictDoNothing();
   return { reference, demo: { seeded: !done, accounts } };
 }
@@ -164,6 +171,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   await bundleApplicationRoutes(app, { bundles: services.bundles });
   await homeRoutes(app, { home: services.home });
   await creditRoutes(app, { credit: services.credit, repairs: services.repairs });
+  await shareRoutes(app, services.share);
   await auditRoutes(app, { db, visibleOrgIds: (a, p) => orgs.visibleIds(a, p) });
   await jobsRoutes(app, { db, queue });
   await overviewRoutes(app, { db, orgs, identity, queue });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../platform/auth/actor';
 import { rows } from '../../platform/db/client';
 import { type Client, testApp, type TestApp } from '../../test/app';
+import { multipartBody } from '../../test/multipart';
 
 let t: TestApp;
 let gaj: Client;
@@ -45,16 +46,9 @@ function line(o: { name?: string; cat?: string; code?: string; rep?: string; idT
   return [o.name ?? '青岛测试贸易有限公司', o.cat ?? '法人及非法人组织', o.code ?? '91350200776049653A', o.rep ?? '赵六', o.idType ?? '', o.id ?? '', o.doc, '违反消防安全管理规定', '疏散通道堵塞', '《消防法》第六十条', o.lb ?? '罚款', '罚款两千元', o.fk ?? '0.2', o.date ?? '2026-05-10', '2027-05-10', '青岛市公安局', auth, '青岛市公安局', auth].join(',');
 }
 
-function multipart(fields: Record<string, string>, file: { name: string; type: string; content: Buffer }) {
-  const boundary = `----dq${randomBytes(8).toString('hex')}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.content, Buffer.from(`\r\n--${boundary}--\r\n`));
-  return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
-}
 
 async function upload(c: Client, kind: string, csv: string, name = 'penalties.csv') {
-  const m = multipart({}, { name, type: 'text/csv', content: Buffer.from(csv) });
+  const m = multipartBody({}, { name, type: 'text/csv', content: Buffer.from(csv) });
   return c.request('POST', `/api/credit/batches?kind=${kind}`, m.body as never, { 'content-type': m.type });
 }
 
@@ -150,7 +144,7 @@ describe('publication: upload, report, publish', () => {
     ws.addRow(['相对人名称', '相对人类别', '统一社会信用代码', '法定代表人', '行政处罚决定书文号', '违法行为类型', '违法事实', '处罚依据', '处罚类别', '处罚内容', '处罚决定日期', '处罚有效期', '处罚机关', '处罚机关统一社会信用代码', '数据来源单位', '数据来源单位统一社会信用代码']);
     ws.addRow(['青岛表格测试有限公司', '法人及非法人组织', '91440101MA5CJQ4N59', '钱七', `X${tag}`, '违规', '事实', '依据', '警告', '警告', '2026-06-01', '2026-12-01', '青岛市公安局', GAJ_CODE, '青岛市公安局', GAJ_CODE]);
     const buf = Buffer.from(await wb.xlsx.writeBuffer());
-    const m = multipart({}, { name: 'p.xlsx', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', content: buf });
+    const m = multipartBody({}, { name: 'p.xlsx', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', content: buf });
     const r = await gaj.request('POST', '/api/credit/batches?kind=penalty', m.body as never, { 'content-type': m.type });
     expect(r.statusCode, r.body).toBe(201);
     expect(r.json()).toMatchObject({ total: 1, valid: 1, invalid: 0 });
@@ -168,7 +162,7 @@ describe('publication: upload, report, publish', () => {
   });
 
   it('refuses a file that is not CSV or Excel, and a request without a file', async () => {
-    const m = multipart({}, { name: 'x.txt', type: 'text/plain', content: Buffer.from('hello') });
+    const m = multipartBody({}, { name: 'x.txt', type: 'text/plain', content: Buffer.from('hello') });
     expect((await gaj.request('POST', '/api/credit/batches?kind=penalty', m.body as never, { 'content-type': m.type })).statusCode).toBe(415);
     expect((await gaj.post('/api/credit/batches?kind=penalty', {})).statusCode).toBe(400);
   });
@@ -225,9 +219,9 @@ describe('credit repair', () => {
     expect(r.statusCode, r.body).toBe(201);
     repairId = r.json().id;
     expect((await ent.post(`/api/credit/repairs/${repairId}/submit`)).statusCode).toBe(422); // proof missing
-    const bad = multipart({ key: 'performance_proof' }, { name: 'proof.txt', type: 'text/plain', content: Buffer.from('not a pdf') });
+    const bad = multipartBody({ key: 'performance_proof' }, { name: 'proof.txt', type: 'text/plain', content: Buffer.from('not a pdf') });
     expect((await ent.request('POST', `/api/credit/repairs/${repairId}/materials`, bad.body as never, { 'content-type': bad.type })).statusCode).toBe(415);
-    const pdf = multipart({ key: 'performance_proof' }, { name: '缴款凭证.pdf', type: 'application/pdf', content: Buffer.from('%PDF-1.4\n% proof of payment\n%%EOF\n') });
+    const pdf = multipartBody({ key: 'performance_proof' }, { name: '缴款凭证.pdf', type: 'application/pdf', content: Buffer.from('%PDF-1.4\n% proof of payment\n%%EOF\n') });
     const up = await ent.request('POST', `/api/credit/repairs/${repairId}/materials`, pdf.body as never, { 'content-type': pdf.type });
     expect(up.statusCode, up.body).toBe(201);
     const sub = await ent.post(`/api/credit/repairs/${repairId}/submit`);
@@ -249,7 +243,7 @@ describe('credit repair', () => {
     expect(acc).toMatchObject({ state: 'accepted' });
     expect(acc.decideDue).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect((await gaj.post(`/api/credit/repairs/${repairId}/request-material`, { reason: '请补充整改报告' })).json().state).toBe('material_requested');
-    const pdf = multipart({ key: 'application_form' }, { name: 'form.pdf', type: 'application/pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n') });
+    const pdf = multipartBody({ key: 'application_form' }, { name: 'form.pdf', type: 'application/pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n') });
     expect((await ent.request('POST', `/api/credit/repairs/${repairId}/materials`, pdf.body as never, { 'content-type': pdf.type })).statusCode).toBe(201);
     expect((await ent.post(`/api/credit/repairs/${repairId}/resubmit`)).json().state).toBe('resubmitted');
     expect((await gaj.post(`/api/credit/repairs/${repairId}/approve`, { reason: '' })).statusCode).toBe(400);

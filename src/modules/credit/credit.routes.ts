@@ -7,7 +7,7 @@ import { limitOffsetQuery, uuidParam } from '../../platform/http/paging';
 import { formatOfFileName } from './credit.files';
 import { CREDIT, type CreditService } from './credit.service';
 import { columnsOf, type CreditKind, FIELDS } from './fields';
-import { readMultipart } from './multipart';
+import { readMultipart } from '../../platform/http/multipart';
 import { REPAIR_STATES, type RepairService } from './repair.service';
 import { SEVERITIES } from './windows';
 

@@ -46,6 +46,8 @@ const SVC_ITEM_MANAGE = ['svc.item.read', 'svc.item.write', 'svc.item.publish'];
 const SVC_APPLICATION_HANDLE = ['svc.application.handle'];
 /** Credit: publishing for the role's own organisation as the deciding authority, deciding its repairs, reading profiles. */
 const CREDIT_DEPT = ['credit.publish', 'credit.repair.decide', 'credit.profile.read'];
+/** Data sharing for the role's own organisation: provider (catalogue, loading, answering) and consumer (requests). */
+const SHARE_DEPT = ['share.catalogue.read', 'share.catalogue.manage', 'share.data.load', 'share.request.create', 'share.request.answer', 'share.stats.read'];
 
 export type RoleScope = 'city' | 'district' | 'department' | 'self';
 
@@ -67,28 +69,42 @@ export function builtinRoles(): RoleDefinition[] {
       nameZh: '安全审计员',
       nameEn: 'Auditor',
       scope: 'city',
-      permissions: [P.auditRead, P.auditVerify, P.orgRead, P.userRead, P.roleRead, P.jobsRead, P.statsRead, 'svc.item.read', 'credit.profile.read'],
+      permissions: [P.auditRead, P.auditVerify, P.orgRead, P.userRead, P.roleRead, P.jobsRead, P.statsRead, 'svc.item.read', 'credit.profile.read', 'share.catalogue.read', 'share.stats.read'],
     },
     {
       code: 'dept_admin',
       nameZh: '部门管理员',
       nameEn: 'Department administrator',
       scope: 'department',
-      permissions: [P.orgRead, P.orgWrite, P.userRead, P.userWrite, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE, ...CREDIT_DEPT],
+      permissions: [P.orgRead, P.orgWrite, P.userRead, P.userWrite, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE, ...CREDIT_DEPT, ...SHARE_DEPT],
     },
     {
       code: 'dept_officer',
       nameZh: '部门工作人员',
       nameEn: 'Department officer',
       scope: 'department',
-      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE, ...CREDIT_DEPT],
+      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE, ...CREDIT_DEPT, ...SHARE_DEPT],
     },
     {
       code: 'district_officer',
       nameZh: '区（市）工作人员',
       nameEn: 'District officer',
       scope: 'district',
-      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE, ...CREDIT_DEPT],
+      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE, ...CREDIT_DEPT, ...SHARE_DEPT],
+    },
+    {
+      code: 'share_bureau',
+      nameZh: '数据共享管理员（大数据局）',
+      nameEn: 'Data-sharing officer (bureau)',
+      scope: 'city',
+      permissions: [P.orgRead, P.userRead, P.auditRead, P.statsRead, ...SHARE_DEPT, 'share.request.review', 'share.grant.manage'],
+    },
+    {
+      code: 'share_consumer_system',
+      nameZh: '共享交换接入系统',
+      nameEn: 'Data-sharing consumer system',
+      scope: 'department',
+      permissions: ['share.gateway.call'],
     },
     { code: 'operator', nameZh: '大屏值班员', nameEn: 'Operations duty officer', scope: 'city', permissions: [P.statsRead] },
     { code: 'citizen', nameZh: '市民', nameEn: 'Citizen', scope: 'self', permissions: [] },

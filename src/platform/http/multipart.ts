@@ -1,8 +1,8 @@
-// A small streaming reader for multipart/form-data requests with one file part (the credit uploads):
+// A small streaming reader for multipart/form-data requests with one file part (credit and data-sharing uploads):
 // text fields before the file are collected, the file part is handed to the consumer as a stream while
 // the request is still arriving, so a 50,000-row file is validated without being held in memory.
 import { PassThrough, type Readable } from 'node:stream';
-import { AppError } from '../../platform/http/problem';
+import { AppError } from './problem';
 
 export interface FilePart {
   fieldName: string;
