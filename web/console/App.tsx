@@ -32,6 +32,15 @@ const CreditPublish = lazy(() => import('./pages/CreditPublish'));
 const CreditRepairs = lazy(() => import('./pages/CreditRepairs'));
 const CreditStats = lazy(() => import('./pages/CreditStats'));
 const CreditAdmin = lazy(() => import('./pages/CreditAdmin'));
+const ShareCatalogue = lazy(() => import('./pages/ShareCatalogue'));
+const ShareResource = lazy(() => import('./pages/ShareResource'));
+const ShareQuality = lazy(() => import('./pages/ShareQuality'));
+const ShareObjections = lazy(() => import('./pages/ShareObjections'));
+const ShareDirectory = lazy(() => import('./pages/ShareDirectory'));
+const ShareRequests = lazy(() => import('./pages/ShareRequests'));
+const ShareRequest = lazy(() => import('./pages/ShareRequest'));
+const ShareDashboard = lazy(() => import('./pages/ShareDashboard'));
+const ShareGrants = lazy(() => import('./pages/ShareGrants'));
 
 const PAGES: Record<string, React.ComponentType> = {
   overview: Overview,
@@ -52,10 +61,19 @@ const PAGES: Record<string, React.ComponentType> = {
   creditRepairs: CreditRepairs,
   creditStats: CreditStats,
   creditAdmin: CreditAdmin,
+  shareCatalogue: ShareCatalogue,
+  shareQuality: ShareQuality,
+  shareObjections: ShareObjections,
+  shareDirectory: ShareDirectory,
+  shareRequests: ShareRequests,
+  shareDashboard: ShareDashboard,
+  shareGrants: ShareGrants,
 };
 
 const SUB_PAGE_COMPONENTS: Record<string, React.ComponentType> = {
   '/svc/items/:id': SvcItemEditor,
+  '/share/resources/:id': ShareResource,
+  '/share/requests/:id': ShareRequest,
 };
 
 function Forbidden() {

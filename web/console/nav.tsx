@@ -17,6 +17,13 @@ import {
   ScheduleOutlined,
   SettingOutlined,
   TeamOutlined,
+  DatabaseOutlined,
+  SendOutlined,
+  FundOutlined,
+  SafetyOutlined,
+  CheckCircleOutlined,
+  QuestionCircleOutlined,
+  NodeIndexOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
@@ -27,7 +34,7 @@ export interface NavItem {
   /** Shown when the account holds any of these (instead of one `perm`). */
   anyPerm?: string[];
   icon: ReactNode;
-  group?: 'service' | 'credit' | 'identity' | 'integration' | 'ops';
+  group?: 'service' | 'credit' | 'share' | 'identity' | 'integration' | 'ops';
 }
 
 /** Pages reached from a menu entry but without their own: they share its permission and highlight. */
@@ -36,7 +43,11 @@ export interface SubPage {
   parent: string;
 }
 
-export const SUB_PAGES: SubPage[] = [{ path: '/svc/items/:id', parent: 'svcItems' }];
+export const SUB_PAGES: SubPage[] = [
+  { path: '/svc/items/:id', parent: 'svcItems' },
+  { path: '/share/resources/:id', parent: 'shareCatalogue' },
+  { path: '/share/requests/:id', parent: 'shareRequests' },
+];
 
 export function navAllowed(n: Pick<NavItem, 'perm' | 'anyPerm'>, can: (perm: string) => boolean): boolean {
   if (n.anyPerm) return n.anyPerm.some(can);
@@ -62,5 +73,13 @@ export const NAV: NavItem[] = [
   { key: 'creditRepairs', path: '/credit/repairs', perm: 'credit.repair.decide', icon: <SolutionOutlined />, group: 'credit' },
   { key: 'creditStats', path: '/credit/stats', perm: 'credit.profile.read', icon: <BarChartOutlined />, group: 'credit' },
   { key: 'creditAdmin', path: '/credit/admin', perm: 'credit.manage', icon: <ControlOutlined />, group: 'credit' },
+  // Data sharing and exchange (issue 5).
+  { key: 'shareCatalogue', path: '/share/catalogue', perm: 'share.catalogue.read', icon: <DatabaseOutlined />, group: 'share' },
+  { key: 'shareRequests', path: '/share/requests', anyPerm: ['share.request.create', 'share.request.answer', 'share.request.review'], icon: <SendOutlined />, group: 'share' },
+  { key: 'shareDashboard', path: '/share/dashboard', perm: 'share.stats.read', icon: <FundOutlined />, group: 'share' },
+  { key: 'shareGrants', path: '/share/grants', anyPerm: ['share.grant.manage', 'share.stats.read'], icon: <SafetyOutlined />, group: 'share' },
+  { key: 'shareQuality', path: '/share/quality', perm: 'share.catalogue.read', icon: <CheckCircleOutlined />, group: 'share' },
+  { key: 'shareObjections', path: '/share/objections', anyPerm: ['share.request.create', 'share.request.answer'], icon: <QuestionCircleOutlined />, group: 'share' },
+  { key: 'shareDirectory', path: '/share/directory', perm: 'share.catalogue.read', icon: <NodeIndexOutlined />, group: 'share' },
   { key: 'account', path: '/account', icon: <SettingOutlined /> },
 ];

@@ -2,6 +2,8 @@
 import { bilingual } from '../shared/i18n';
 import { svcStrings } from './svc/strings';
 import { CREDIT_CONSOLE } from '../shared/credit/strings';
+import { shareCatalogueStrings } from './share/catalogue-strings';
+import { shareExchangeStrings } from './share/exchange-strings';
 
 export const consoleStrings = bilingual({
   console: {
@@ -32,8 +34,17 @@ export const consoleStrings = bilingual({
       svcCatalogue: ['目录结构', 'Catalogue structure'],
       svcCalendar: ['节假日与时限', 'Holidays & deadlines'],
       svcStats: ['服务统计', 'Statistics'],
+      groupShare: ['数据共享交换', 'Data sharing'],
+      shareCatalogue: ['数据资源目录', 'Resource catalogue'],
+      shareRequests: ['共享申请', 'Data requests'],
+      shareDashboard: ['共享交换看板', 'Exchange dashboard'],
+      shareGrants: ['授权与网关', 'Grants & gateway'],
+      shareQuality: ['数据质量', 'Data quality'],
+      shareObjections: ['数据疑义', 'Data objections'],
+      shareDirectory: ['交换成员与系统', 'Members & systems'],
     },
     svc: svcStrings,
+    share: { cat: shareCatalogueStrings, ex: shareExchangeStrings },
     header: { cityLevel: ['市级', 'City level'], mySettings: ['个人设置', 'My account'] },
     login: {
       title: ['管理控制台', 'Staff console'],

@@ -1,0 +1,4 @@
+// Shell, replaced by the data-sharing work in progress.
+export default function ShareCatalogue() {
+  return null;
+}
