@@ -140,7 +140,7 @@ describe.concurrent('dq', () => {
     let tamperedSeq: number;
     try {
       const usersInA = (await source.query<{ n: number }>('select count(*)::int as n from users'))[0].n;
-      expect(usersInA).toBe(10); // nine demo accounts and root.admin; not the refused ones
+      expect(usersInA).toBe(17); // twelve demo accounts, four gateway service accounts (the demo data-sharing calls) and root.admin; not the refused ones
       expect(r.users).toBe(usersInA);
       // Tamper with the source: disable the append-only trigger and rewrite one entry.
       tamperedSeq = (await source.query<{ s: number }>(`select seq::int as s from audit_log where action = 'user.create' order by seq limit 1`))[0].s;
@@ -166,7 +166,7 @@ describe.concurrent('dq', () => {
     // Start from the test suite's template (a migrated, seeded embedded database in `dq backup` format).
     const restored = await dq(['--data-dir', s, 'restore', '--from', TEMPLATE_FILE, '--json']);
     expect(restored.code, show(restored)).toBe(0);
-    expect(json(restored)).toMatchObject({ ok: true, users: 9, auditIntact: true });
+    expect(json(restored)).toMatchObject({ ok: true, users: 16, auditIntact: true });
     const server = start(['--data-dir', s, 'serve'], { PORT: '0', HOST: '127.0.0.1' });
     let out = '';
     let err = '';

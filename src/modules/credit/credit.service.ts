@@ -13,7 +13,7 @@ import { appMeta } from '../../platform/db/meta.schema';
 import { CONTENT_TYPES, exportStream, type TabularFormat } from '../../platform/files';
 import { AppError, errors } from '../../platform/http/problem';
 import { likeEscape, type Page } from '../../platform/http/paging';
-import { maskCitizenId, PLACEHOLDER_CREDIT_CODE, todayInShanghai } from '../../platform/ids';
+import { maskCitizenId, maskName, PLACEHOLDER_CREDIT_CODE, todayInShanghai } from '../../platform/ids';
 import type { OrgService } from '../org';
 import { bigrams, documentVector, lexeme, unigrams } from '../svc/search/tokenize';
 import { creditRows } from './credit.files';
@@ -69,11 +69,8 @@ const batchView = (b: BatchRow): BatchView => ({
   publishedAt: b.publishedAt?.toISOString() ?? null,
 });
 
-/** A person's name shown without need: the first character, then one star per further character. */
-export const maskName = (name: string) => {
-  const chars = [...name];
-  return chars.length <= 1 ? '*' : chars[0] + '*'.repeat(chars.length - 1);
-};
+/** A person's name shown without need: the surname, then one star per further character (the platform's rule). */
+export { maskName };
 
 const ID_FIELDS = ['XK_XDR_ZJHM', 'XK_FR_ZJHM', 'CF_XDR_ZJHM', 'CF_FR_ZJHM'];
 

@@ -53,6 +53,8 @@ export interface NewGrant {
   consumerSubsystemId: string;
   resourceId: string;
   fields: string[];
+  /** Personal fields approved in clear (a subset of `fields`; refused for a core-grade resource). Default: none. */
+  clearFields?: string[];
   rowFilter: RowFilter;
   purpose: string;
   quotaPerDay: number;

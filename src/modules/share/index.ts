@@ -6,7 +6,7 @@ import type { JobQueue } from '../../platform/jobs/queue';
 import { ResourceCatalogue, catalogueRoutes, seedCatalogueDemo } from './catalogue';
 import { DataStore, dataRoutes, ensureDataSchedules, registerDataJobs, seedDataDemo } from './data';
 import type { ShareDeps } from './deps';
-import { Gateway, gatewayRoutes, registerGatewayJobs, seedGatewayDemo } from './gateway';
+import { Gateway, afterRequestsGatewayDemo, ensureGatewaySchedules, gatewayRoutes, registerGatewayJobs, seedGatewayDemo } from './gateway';
 import { ShareRequests, ensureRequestSchedules, registerRequestJobs, requestRoutes, seedRequestDemo } from './requests';
 export { SHARE } from './share.permissions';
 export * from './contracts';
@@ -42,13 +42,16 @@ export function registerShareJobs(queue: JobQueue, share: Share) {
 
 export async function ensureShareSchedules(queue: JobQueue) {
   await ensureDataSchedules(queue);
+  await ensureGatewaySchedules(queue);
   await ensureRequestSchedules(queue);
 }
 
-/** Demo data in dependency order: resources and members, then their rows, then keys and grants, then requests. */
+/** Demo data in dependency order: resources and members, then their rows, then the gateway, then requests
+ *  (approved ones become grants), then a few real gateway calls on those grants so usage is not empty. */
 export async function seedShareDemo(share: Share) {
   await seedCatalogueDemo(share);
   await seedDataDemo(share);
   await seedGatewayDemo(share);
   await seedRequestDemo(share);
+  await afterRequestsGatewayDemo(share);
 }

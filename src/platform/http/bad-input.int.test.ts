@@ -94,9 +94,11 @@ describe('bad input gets 4xx, never 500', () => {
   });
 
   it('oversized bodies → 413', async () => {
-    const big = JSON.stringify({ name: 'x'.repeat(t.config.bodyLimit + 10) });
+    const bigFor = (limit: number) => JSON.stringify({ name: 'x'.repeat(limit + 10) });
+    const big = bigFor(t.config.bodyLimit);
     for (const r of bodyRoutes()) {
-      const res = await admin.request(r.method as never, concrete(r.url), big, { 'content-type': 'application/json' });
+      // Bulk routes (the data-sharing push API) declare a larger limit of their own; past it they refuse too.
+      const res = await admin.request(r.method as never, concrete(r.url), r.bodyLimit ? bigFor(r.bodyLimit) : big, { 'content-type': 'application/json' });
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(413);
     }
   });
@@ -129,7 +131,10 @@ describe('bad input gets 4xx, never 500', () => {
         expect(bad.json().errors[0].path).toBe('/querystring/limit');
         expect((await admin.get(`${url}?limit=100000`)).statusCode, `${url} limit too large`).toBe(400);
       }
-      expect((await admin.get(`${url}?surprise=1`)).statusCode, `${url} unknown param`).toBe(400);
+      // Routes that filter by the dataset's own columns (`?district_code=…`) take open-ended parameters by design;
+      // they check the names against the resource's items instead (tested in their modules).
+      const openEnded = (r.schema as { querystring: Schema & { additionalProperties?: unknown } }).querystring.additionalProperties;
+      if (openEnded === false || openEnded === undefined) expect((await admin.get(`${url}?surprise=1`)).statusCode, `${url} unknown param`).toBe(400);
       for (const [k, s] of Object.entries(qs)) {
         if (s.type !== 'string') continue;
         const res = await admin.get(`${url}?${k}=${encodeURIComponent(HOSTILE.slice(0, s.maxLength ?? 50))}`);

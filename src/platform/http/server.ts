@@ -29,6 +29,8 @@ export interface RegisteredRoute {
   url: string;
   auth: string;
   hasBody: boolean;
+  /** The route's own body limit when it differs from the server's (bulk push APIs). */
+  bodyLimit?: number;
   schema: RouteOptions['schema'];
 }
 
@@ -70,7 +72,8 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<{ app: Fas
     const schema = (route.schema ?? {}) as Record<string, unknown>;
     for (const part of ['body', 'querystring', 'params'] as const) {
       const s = schema[part] as Record<string, unknown> | undefined;
-      if (s && s.type === 'object' && s.additionalProperties === undefined) s.additionalProperties = false;
+      const isObject = s && (s.type === 'object' || (Array.isArray(s.type) && s.type.includes('object')));
+      if (s && isObject && s.additionalProperties === undefined) s.additionalProperties = false;
     }
     if (route.url.startsWith('/api/') || route.url.startsWith('/oidc')) {
       schema.security = auth === 'public' ? [] : [{ session: [] }, { apiKey: [] }];
@@ -81,7 +84,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<{ app: Fas
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const m of methods) {
       if (m === 'HEAD') continue;
-      routes.push({ method: m, url: route.url, auth, hasBody: !!schema.body, schema: route.schema });
+      routes.push({ method: m, url: route.url, auth, hasBody: !!schema.body, bodyLimit: route.bodyLimit, schema: route.schema });
     }
   });
 

@@ -49,10 +49,13 @@ export function makeCitizenId(divisionCode: string, birthDate: string, sequence:
   return body + citizenIdCheckChar(body);
 }
 
-/** Show only what a viewer without need may see: first 3 and last 4 (3701***********1234 style). */
-export function maskCitizenId(id: string): string {
-  if (id.length < 8) return '*'.repeat(id.length);
-  return id.slice(0, 3) + '*'.repeat(id.length - 7) + id.slice(-4);
+/**
+ * Show only what a viewer without need may see: the first `keepStart` (3 by default: 370***********1234)
+ * and the last 4 characters. The data-sharing gateway keeps 6 (the issuing division) per its masking rules.
+ */
+export function maskCitizenId(id: string, keepStart = 3): string {
+  if (id.length < keepStart + 5) return '*'.repeat(id.length);
+  return id.slice(0, keepStart) + '*'.repeat(id.length - keepStart - 4) + id.slice(-4);
 }
 
 export function todayInShanghai(at: Date = new Date()): string {

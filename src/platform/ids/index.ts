@@ -1,2 +1,3 @@
 export * from './citizen-id';
 export * from './credit-code';
+export * from './masking';
