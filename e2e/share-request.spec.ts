@@ -57,11 +57,17 @@ function fieldBox(group: Locator, name: string): Locator {
 /** Picks an option of an antd select by typing into it. */
 async function pick(page: Page, selector: string, text: string, option: string | RegExp = text) {
   const input = page.locator(selector);
-  await input.click();
-  if (text) await input.fill(text);
-  const opt = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: option }).first();
-  await expect(opt).toBeVisible();
-  await opt.click();
+  const chosen = page.locator('.ant-select').filter({ has: input });
+  // Under load a click on an option can be lost while the list is still re-rendering: retry until the
+  // select really holds the choice.
+  await expect(async () => {
+    await input.click();
+    if (text) await input.fill(text);
+    const opt = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: option }).first();
+    await expect(opt).toBeVisible({ timeout: 5_000 });
+    await opt.click();
+    await expect(chosen).toContainText(option, { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
 }
 
 test('a department requests funeral records; bureau checks; provider approves two fields; the key reads masked records; the dashboard shows the answer time', async ({ browser, playwright }) => {
