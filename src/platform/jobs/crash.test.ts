@@ -3,7 +3,7 @@
 // the database and, once the dead worker's lease has run out, run the job again to completion.
 // Embedded database only (the folder is the point); the same lease logic is covered on PostgreSQL by
 // queue.int.test.ts.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, expect, it } from 'vitest';
 import { openDatabase } from '../db/client';
 import { jobs } from './jobs.schema';
+import { startWorkerProcess, type WorkerProcess } from '../../test/worker-process';
 
 const FIXTURE = path.resolve('src/test/fixtures/job-worker.ts');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dq-crash-'));
@@ -23,34 +24,10 @@ afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-interface Worker {
-  child: ChildProcessWithoutNullStreams;
-  events: Record<string, unknown>[];
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+type Worker = WorkerProcess;
 
 function startWorker(sleepMs: number): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-    cwd: process.cwd(),
-    env: { ...process.env, DATA_DIR: dataDir, LINE_FILE: lineFile, SLEEP_MS: String(sleepMs), LEASE_SECONDS: '2' },
-  });
-  children.push(child);
-  const events: Record<string, unknown>[] = [];
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    let nl: number;
-    while ((nl = out.indexOf('\n')) >= 0) {
-      const line = out.slice(0, nl);
-      out = out.slice(nl + 1);
-      if (line.startsWith('{')) events.push(JSON.parse(line) as Record<string, unknown>);
-    }
-  });
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, events, stderr: () => err, exited };
+  return startWorkerProcess(FIXTURE, { DATA_DIR: dataDir, LINE_FILE: lineFile, SLEEP_MS: String(sleepMs), LEASE_SECONDS: '2' }, children);
 }
 
 const lines = () => (fs.existsSync(lineFile) ? fs.readFileSync(lineFile, 'utf8').trim().split('\n').filter(Boolean) : []);

@@ -3,12 +3,13 @@
 // then exactly as before (checked by opening the folder), and a new process takes the job over after the
 // lease ends and loads the whole file (every update and every insert, nothing twice).
 // Embedded database only: the folder is the point; the merge is the same single transaction on PostgreSQL.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { openDatabase } from '../../../platform/db/client';
+import { startWorkerProcess } from '../../../test/worker-process';
 
 const WORKER = path.resolve('src/modules/share/data/crash-worker.ts');
 const ROWS = 60_000;
@@ -21,23 +22,7 @@ afterAll(() => {
 });
 
 function start(phase: 'start' | 'resume') {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], { cwd: process.cwd(), env: { ...process.env, DATA_DIR: tmp, PHASE: phase, ROWS: String(ROWS) } });
-  children.push(child);
-  const events: Record<string, unknown>[] = [];
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    let nl: number;
-    while ((nl = out.indexOf('\n')) >= 0) {
-      const line = out.slice(0, nl);
-      out = out.slice(nl + 1);
-      if (line.startsWith('{')) events.push(JSON.parse(line) as Record<string, unknown>);
-    }
-  });
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, events, stderr: () => err, exited };
+  return startWorkerProcess(WORKER, { DATA_DIR: tmp, PHASE: phase, ROWS: String(ROWS) }, children);
 }
 
 async function datasetState() {
