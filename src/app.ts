@@ -11,10 +11,13 @@ import { seedDemoAccounts, seedRoles, DEMO_PASSWORD, type DemoAccount } from './
 import { OrgService, orgRoutes } from './modules/org';
 import { loadCityFile, seedDemoEnterprises, seedReferenceOrgs } from './modules/org/org.seed';
 import { CatalogueFiles, CatalogueService, seedCatalogue, svcRoutes } from './modules/svc';
-import { ApplicationService, applicationRoutes, BundleApplicationService, bundleApplicationRoutes, FactRegistry, HistoryFacts, InAppNotifier, NoActionAuthentication, NoCertificateWallet, ProfileFacts, RenterFacts, seedAutoRules } from './modules/svc/applications';
+import { ApplicationService, applicationRoutes, BundleApplicationService, bundleApplicationRoutes, FactRegistry, HistoryFacts, InAppNotifier, NoActionAuthentication, ProfileFacts, RenterFacts, seedAutoRules } from './modules/svc/applications';
 import { NO_ACTION_JOB } from './modules/svc/applications/no-action';
 import { HomeService, homeRoutes, LifeEventFacts, seedDemoLifeEvents } from './modules/svc/home';
 import { CreditService, creditRoutes, EXPIRE_JOB, OUTBOX_JOB, RepairService, seedCreditDemo, seedCreditReference } from './modules/credit';
+import { createCode, codeRoutes, ensureCodeSchedules, registerCodeJobs, seedCodeDemo, seedCodeReference, type Code } from './modules/code';
+import { createCert, certRoutes, ensureCertSchedules, registerCertJobs, seedCertDemo, seedCertReference, type Cert } from './modules/cert';
+import { createSeal, sealRoutes, seedSealDemo, seedSealReference, type SealService } from './modules/seal';
 import { createShare, ensureShareSchedules, registerShareJobs, seedShareDemo, shareRoutes, type Share } from './modules/share';
 import { systemActor } from './platform/auth/actor';
 import { CalendarService, calendarRoutes } from './platform/calendar';
@@ -49,6 +52,12 @@ export interface AppServices {
   repairs: RepairService;
   /** Data sharing and exchange: catalogue, datasets, requests, gateway. */
   share: Share;
+  /** One code for the city: issuing keys, trust lists, partners, city codes and terminals. */
+  code: Code;
+  /** Electronic certificates and the holder's wallet. */
+  cert: Cert;
+  /** Electronic seals and the platform's certificate authority. */
+  seals: SealService;
 }
 
 export interface App {
@@ -90,15 +99,19 @@ export async function createServices(config: Config, opts: CreateAppOptions = {}
   const calendar = new CalendarService(db);
   const catalogue = new CatalogueService(db, orgs);
   const notifier = new InAppNotifier();
+  const moduleDeps = { config, db, orgs, auth, calendar, queue };
+  const code = createCode({ ...moduleDeps, log: log.child({ component: 'code' }) });
+  const cert = createCert({ ...moduleDeps, log: log.child({ component: 'cert' }), trust: code.trust });
   const facts = new FactRegistry().register(new ProfileFacts(auth)).register(new HistoryFacts(db)).register(new RenterFacts()).register(new LifeEventFacts(db));
-  const applications = new ApplicationService({ db, catalogue, calendar, orgs, auth, wallet: new NoCertificateWallet(), notifier, facts });
+  const applications = new ApplicationService({ db, catalogue, calendar, orgs, auth, wallet: cert.wallet.applicationWallet(), notifier, facts });
   const bundles = new BundleApplicationService(db, applications, catalogue);
   const home = new HomeService(db, facts, catalogue, orgs);
   const noAction = new NoActionAuthentication(db, identity, notifier);
   const credit = new CreditService({ db, orgs, masterKey: config.masterKey });
   const repairs = new RepairService({ db, credit, orgs, calendar, queue, notifier, log: log.child({ component: 'credit' }), masterKey: config.masterKey });
-  const share = createShare({ config, db, log: log.child({ component: 'share' }), orgs, auth, calendar, queue });
-  const services = { config, log, database, auth, orgs, identity, queue, calendar, catalogue, applications, bundles, home, noAction, credit, repairs, share };
+  const share = createShare({ ...moduleDeps, log: log.child({ component: 'share' }) });
+  const seals = createSeal({ ...moduleDeps, log: log.child({ component: 'seal' }), applications });
+  const services = { config, log, database, auth, orgs, identity, queue, calendar, catalogue, applications, bundles, home, noAction, credit, repairs, share, code, cert, seals };
   registerPlatformJobs(services);
   return services;
 }
@@ -116,6 +129,8 @@ function registerPlatformJobs(s: AppServices) {
   s.queue.register(OUTBOX_JOB, async () => s.repairs.deliverDue(500));
   s.queue.register(EXPIRE_JOB, async () => s.credit.expire(systemActor('credit.expire')));
   registerShareJobs(s.queue, s.share);
+  registerCodeJobs(s.queue, s.code);
+  registerCertJobs(s.queue, s.cert);
 }
 
 export async function ensureSchedules(s: AppServices) {
@@ -128,6 +143,8 @@ export async function ensureSchedules(s: AppServices) {
   await s.queue.schedule('credit.outbox.minutely', OUTBOX_JOB, 60);
   await s.queue.schedule('credit.expire.hourly', EXPIRE_JOB, 3600);
   await ensureShareSchedules(s.queue);
+  await ensureCodeSchedules(s.queue);
+  await ensureCertSchedules(s.queue);
 }
 
 export interface SeedResult {
@@ -142,6 +159,9 @@ export async function seed(s: AppServices, opts: { demo: boolean }): Promise<See
   const reference = await seedReferenceOrgs(s.orgs, city);
   await s.calendar.seedOfficial();
   await seedCreditReference(s.credit);
+  await seedCodeReference(s.code);
+  await seedCertReference(s.cert);
+  await seedSealReference(s.seals);
   if (!opts.demo) return { reference, demo: { seeded: false, accounts: [] } };
   await seedCatalogue(s.catalogue);
   await seedAutoRules(s.applications);
@@ -151,6 +171,9 @@ export async function seed(s: AppServices, opts: { demo: boolean }): Promise<See
   await seedDemoLifeEvents(s.database.db, s.auth);
   await seedCreditDemo(s.credit, s.orgs, enterprises);
   await seedShareDemo(s.share);
+  await seedCodeDemo(s.code);
+  await seedCertDemo(s.cert);
+  await seedSealDemo(s.seals);
   if (!done) await s.database.db.insert(appMeta).values({ key: 'demo_seeded', value: { at: new Date().toISOString() } }).onConflictDoNothing();
   return { reference, demo: { seeded: !done, accounts } };
 }
@@ -172,6 +195,9 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   await homeRoutes(app, { home: services.home });
   await creditRoutes(app, { credit: services.credit, repairs: services.repairs });
   await shareRoutes(app, services.share);
+  await codeRoutes(app, services.code);
+  await certRoutes(app, services.cert);
+  await sealRoutes(app, services.seals);
   await auditRoutes(app, { db, visibleOrgIds: (a, p) => orgs.visibleIds(a, p) });
   await jobsRoutes(app, { db, queue });
   await overviewRoutes(app, { db, orgs, identity, queue });

@@ -41,6 +41,16 @@ const ShareRequests = lazy(() => import('./pages/ShareRequests'));
 const ShareRequest = lazy(() => import('./pages/ShareRequest'));
 const ShareDashboard = lazy(() => import('./pages/ShareDashboard'));
 const ShareGrants = lazy(() => import('./pages/ShareGrants'));
+const TrustKeys = lazy(() => import('./pages/TrustKeys'));
+const TrustPartners = lazy(() => import('./pages/TrustPartners'));
+const CodeTerminals = lazy(() => import('./pages/CodeTerminals'));
+const CodeStats = lazy(() => import('./pages/CodeStats'));
+const CertTypes = lazy(() => import('./pages/CertTypes'));
+const CertCertificates = lazy(() => import('./pages/CertCertificates'));
+const CertImports = lazy(() => import('./pages/CertImports'));
+const SealSeals = lazy(() => import('./pages/SealSeals'));
+const SealSign = lazy(() => import('./pages/SealSign'));
+const CertCertificate = lazy(() => import('./pages/CertCertificate'));
 
 const PAGES: Record<string, React.ComponentType> = {
   overview: Overview,
@@ -68,12 +78,22 @@ const PAGES: Record<string, React.ComponentType> = {
   shareRequests: ShareRequests,
   shareDashboard: ShareDashboard,
   shareGrants: ShareGrants,
+  trustKeys: TrustKeys,
+  trustPartners: TrustPartners,
+  codeTerminals: CodeTerminals,
+  codeStats: CodeStats,
+  certTypes: CertTypes,
+  certCertificates: CertCertificates,
+  certImports: CertImports,
+  sealSeals: SealSeals,
+  sealSign: SealSign,
 };
 
 const SUB_PAGE_COMPONENTS: Record<string, React.ComponentType> = {
   '/svc/items/:id': SvcItemEditor,
   '/share/resources/:id': ShareResource,
   '/share/requests/:id': ShareRequest,
+  '/cert/certificates/:id': CertCertificate,
 };
 
 function Forbidden() {

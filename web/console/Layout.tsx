@@ -28,10 +28,11 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
 
   const visible = NAV.filter((n) => navAllowed(n, can));
   const item = (n: (typeof NAV)[number]) => ({ key: n.key, icon: n.icon, label: t(`console.menu.${n.key}`) });
-  const groups: { key: 'service' | 'credit' | 'share' | 'identity' | 'integration' | 'ops'; label: string }[] = [
+  const groups: { key: 'service' | 'credit' | 'share' | 'cert' | 'identity' | 'integration' | 'ops'; label: string }[] = [
     { key: 'service', label: t('console.menu.groupService') },
     { key: 'credit', label: t('console.menu.groupCredit') },
     { key: 'share', label: t('console.menu.groupShare') },
+    { key: 'cert', label: t('console.menu.groupCert') },
     { key: 'identity', label: t('console.menu.groupIdentity') },
     { key: 'integration', label: t('console.menu.groupIntegration') },
     { key: 'ops', label: t('console.menu.groupOps') },

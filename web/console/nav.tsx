@@ -24,6 +24,14 @@ import {
   CheckCircleOutlined,
   QuestionCircleOutlined,
   NodeIndexOutlined,
+  CloudUploadOutlined,
+  EditOutlined,
+  GlobalOutlined,
+  IdcardOutlined,
+  ProfileOutlined,
+  QrcodeOutlined,
+  ScanOutlined,
+  VerifiedOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
@@ -34,7 +42,7 @@ export interface NavItem {
   /** Shown when the account holds any of these (instead of one `perm`). */
   anyPerm?: string[];
   icon: ReactNode;
-  group?: 'service' | 'credit' | 'share' | 'identity' | 'integration' | 'ops';
+  group?: 'service' | 'credit' | 'share' | 'cert' | 'identity' | 'integration' | 'ops';
 }
 
 /** Pages reached from a menu entry but without their own: they share its permission and highlight. */
@@ -47,6 +55,7 @@ export const SUB_PAGES: SubPage[] = [
   { path: '/svc/items/:id', parent: 'svcItems' },
   { path: '/share/resources/:id', parent: 'shareCatalogue' },
   { path: '/share/requests/:id', parent: 'shareRequests' },
+  { path: '/cert/certificates/:id', parent: 'certCertificates' },
 ];
 
 export function navAllowed(n: Pick<NavItem, 'perm' | 'anyPerm'>, can: (perm: string) => boolean): boolean {
@@ -81,5 +90,14 @@ export const NAV: NavItem[] = [
   { key: 'shareQuality', path: '/share/quality', perm: 'share.catalogue.read', icon: <CheckCircleOutlined />, group: 'share' },
   { key: 'shareObjections', path: '/share/objections', anyPerm: ['share.request.create', 'share.request.answer'], icon: <QuestionCircleOutlined />, group: 'share' },
   { key: 'shareDirectory', path: '/share/directory', perm: 'share.catalogue.read', icon: <NodeIndexOutlined />, group: 'share' },
+  { key: 'trustKeys', path: '/trust/keys', perm: 'code.keys.manage', icon: <KeyOutlined />, group: 'cert' },
+  { key: 'trustPartners', path: '/trust/partners', perm: 'code.keys.manage', icon: <GlobalOutlined />, group: 'cert' },
+  { key: 'codeTerminals', path: '/code/terminals', perm: 'code.terminal.manage', icon: <ScanOutlined />, group: 'cert' },
+  { key: 'codeStats', path: '/code/stats', perm: 'code.stats.read', icon: <QrcodeOutlined />, group: 'cert' },
+  { key: 'certTypes', path: '/cert/types', anyPerm: ['cert.read', 'cert.type.manage'], icon: <ProfileOutlined />, group: 'cert' },
+  { key: 'certCertificates', path: '/cert/certificates', anyPerm: ['cert.read', 'cert.issue'], icon: <IdcardOutlined />, group: 'cert' },
+  { key: 'certImports', path: '/cert/imports', perm: 'cert.issue', icon: <CloudUploadOutlined />, group: 'cert' },
+  { key: 'sealSeals', path: '/seal/seals', anyPerm: ['seal.manage', 'seal.use'], icon: <VerifiedOutlined />, group: 'cert' },
+  { key: 'sealSign', path: '/seal/sign', perm: 'seal.use', icon: <EditOutlined />, group: 'cert' },
   { key: 'account', path: '/account', icon: <SettingOutlined /> },
 ];

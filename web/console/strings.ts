@@ -4,6 +4,10 @@ import { svcStrings } from './svc/strings';
 import { CREDIT_CONSOLE } from '../shared/credit/strings';
 import { shareCatalogueStrings } from './share/catalogue-strings';
 import { shareExchangeStrings } from './share/exchange-strings';
+import { trustStrings } from './trust/strings';
+import { codeStrings } from './code/strings';
+import { certStrings } from './cert/strings';
+import { sealStrings } from './seal/strings';
 
 export const consoleStrings = bilingual({
   console: {
@@ -42,9 +46,23 @@ export const consoleStrings = bilingual({
       shareQuality: ['数据质量', 'Data quality'],
       shareObjections: ['数据疑义', 'Data objections'],
       shareDirectory: ['交换成员与系统', 'Members & systems'],
+      groupCert: ['证照与城市码', 'Codes & certificates'],
+      trustKeys: ['签发密钥与信任列表', 'Issuing keys & trust list'],
+      trustPartners: ['互认城市', 'Partner platforms'],
+      codeTerminals: ['扫码终端与场景', 'Terminals & scenarios'],
+      codeStats: ['用码统计', 'City-code statistics'],
+      certTypes: ['证照类型', 'Certificate types'],
+      certCertificates: ['电子证照签发', 'Certificates'],
+      certImports: ['批量导入证照', 'Bulk import'],
+      sealSeals: ['电子印章', 'Electronic seals'],
+      sealSign: ['文件盖章', 'Seal a document'],
     },
     svc: svcStrings,
     share: { cat: shareCatalogueStrings, ex: shareExchangeStrings },
+    trust: trustStrings,
+    code: codeStrings,
+    cert: certStrings,
+    seal: sealStrings,
     header: { cityLevel: ['市级', 'City level'], mySettings: ['个人设置', 'My account'] },
     login: {
       title: ['管理控制台', 'Staff console'],

@@ -17,6 +17,9 @@ import { Proxy } from './Proxy';
 import { BundleApplicationPage, BundlePage } from './Bundles';
 import { Shell, useElderClass } from './shell';
 import { CreditApp } from './credit/CreditApp';
+import { CodeApp } from './code/CodeApp';
+import { VerifierApp, WalletApp } from './wallet/WalletApp';
+import { SealApp } from './seal/SealApp';
 
 function NotFound() {
   const { t } = useTranslation();
@@ -107,6 +110,10 @@ export function App() {
       <Route path="/register" element={<SessionGate me={me}>{signedIn ? <Navigate to="/" replace /> : <Register />}</SessionGate>} />
       {/* Credit: the lookup is public; repair and profile ask for a sign-in in place. */}
       <Route path="/credit/*" element={<CreditApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
+      <Route path="/code/*" element={<CodeApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
+      <Route path="/wallet/*" element={<WalletApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
+      <Route path="/verifier/*" element={<VerifierApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
+      <Route path="/seal/*" element={<SealApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

@@ -58,6 +58,8 @@ function BrowseEntries() {
     { to: '/zones', label: t('hall.browse.zones'), hint: t('hall.browse.zonesHint') },
     { to: '/life-events', label: t('hall.browse.lifeEvents'), hint: t('hall.browse.lifeEventsHint') },
     { to: '/credit', label: t('hall.browse.credit'), hint: t('hall.browse.creditHint') },
+    { to: '/code', label: t('hall.browse.cityCode'), hint: t('hall.browse.cityCodeHint') },
+    { to: '/wallet', label: t('hall.browse.wallet'), hint: t('hall.browse.walletHint') },
   ];
   return (
     <ul className="entry-grid">

@@ -1,6 +1,9 @@
 // Portal UI strings, each as [Chinese, English] (common ones live in shared/i18n.ts).
 import { bilingual } from '../shared/i18n';
 import { CREDIT_PORTAL } from './credit/strings';
+import { CODE_PORTAL } from './code/strings';
+import { WALLET_PORTAL } from './wallet/strings';
+import { SEAL_PORTAL } from './seal/strings';
 import { APPLICATION_STATE_TERMS } from '../shared/svc-terms';
 
 export const portalStrings = bilingual({
@@ -153,6 +156,10 @@ export const portalStrings = bilingual({
       lifeEventsHint: ['出生、入学、结婚、退休', 'Birth, school, marriage, retirement'],
       credit: ['信用查询与修复', 'Credit lookup & repair'],
       creditHint: ['双公示信息、信用修复', 'Licences, penalties, credit repair'],
+      cityCode: ['一码通城', 'City code'],
+      cityCodeHint: ['乘车、就医、就餐、办事一码通行', 'One code for bus, hospital, canteen and hall'],
+      wallet: ['我的电子证照', 'My e-certificates'],
+      walletHint: ['认领、亮证，无需携带纸质证明', 'Claim and show certificates, no paper needed'],
       itemCount: ['{{count}} 项服务', 'Services: {{count}}'],
       hallCounts: ['本区事项 {{own}} 项 · 可办市级事项 {{city}} 项', 'District services: {{own}} · city services handled: {{city}}'],
       hallItems: ['可办理事项', 'Services handled here'],
@@ -407,4 +414,7 @@ export const portalStrings = bilingual({
     },
   },
   credit: CREDIT_PORTAL,
+  code: CODE_PORTAL,
+  wallet: WALLET_PORTAL,
+  seal: SEAL_PORTAL,
 });

@@ -34,7 +34,7 @@ export function demoAccounts(enterpriseCode: string): DemoAccount[] {
   return [
     { username: 'admin', displayName: '平台管理员', kind: 'staff', orgCode: 'DSJ', roles: ['admin'], description: 'administrator (console)' },
     { username: 'gaj_officer', displayName: '公安局示例工作人员', kind: 'staff', orgCode: 'GAJ', roles: ['dept_officer'], description: 'department officer of 市公安局 (console)' },
-    { username: 'dsj_officer', displayName: '大数据局共享管理员', kind: 'staff', orgCode: 'DSJ', roles: ['share_bureau'], description: 'data-sharing officer of the bureau (console)' },
+    { username: 'dsj_officer', displayName: '大数据局共享管理员', kind: 'staff', orgCode: 'DSJ', roles: ['share_bureau', 'trust_bureau'], description: 'data-sharing, codes and certificates officer of the bureau (console)' },
     { username: 'mzj_officer', displayName: '民政局示例工作人员', kind: 'staff', orgCode: 'MZJ', roles: ['dept_officer'], description: 'department officer of 市民政局, provider of funeral records (console)' },
     { username: 'rsj_officer', displayName: '人社局示例工作人员', kind: 'staff', orgCode: 'RSJ', roles: ['dept_officer'], description: 'department officer of 市人社局, a data consumer (console)' },
     { username: 'shinan_officer', displayName: '市南区示例工作人员', kind: 'staff', orgCode: '370202', roles: ['district_officer'], description: 'district officer of 市南区 (console)' },

@@ -48,6 +48,8 @@ const SVC_APPLICATION_HANDLE = ['svc.application.handle'];
 const CREDIT_DEPT = ['credit.publish', 'credit.repair.decide', 'credit.profile.read'];
 /** Data sharing for the role's own organisation: provider (catalogue, loading, answering) and consumer (requests). */
 const SHARE_DEPT = ['share.catalogue.read', 'share.catalogue.manage', 'share.data.load', 'share.request.create', 'share.request.answer', 'share.stats.read'];
+/** Certificates and seals for the role's own organisation: issue, revoke, verify what holders show, seal documents. */
+const CERT_DEPT = ['cert.read', 'cert.issue', 'cert.revoke', 'cert.verify', 'seal.use'];
 
 export type RoleScope = 'city' | 'district' | 'department' | 'self';
 
@@ -76,21 +78,21 @@ export function builtinRoles(): RoleDefinition[] {
       nameZh: '部门管理员',
       nameEn: 'Department administrator',
       scope: 'department',
-      permissions: [P.orgRead, P.orgWrite, P.userRead, P.userWrite, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE, ...CREDIT_DEPT, ...SHARE_DEPT],
+      permissions: [P.orgRead, P.orgWrite, P.userRead, P.userWrite, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE, ...CREDIT_DEPT, ...SHARE_DEPT, ...CERT_DEPT],
     },
     {
       code: 'dept_officer',
       nameZh: '部门工作人员',
       nameEn: 'Department officer',
       scope: 'department',
-      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE, ...CREDIT_DEPT, ...SHARE_DEPT],
+      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE, ...CREDIT_DEPT, ...SHARE_DEPT, ...CERT_DEPT],
     },
     {
       code: 'district_officer',
       nameZh: '区（市）工作人员',
       nameEn: 'District officer',
       scope: 'district',
-      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE, ...CREDIT_DEPT, ...SHARE_DEPT],
+      permissions: [P.orgRead, P.userRead, P.roleRead, P.auditRead, P.statsRead, ...SVC_ITEM_MANAGE, ...SVC_APPLICATION_HANDLE, ...CREDIT_DEPT, ...SHARE_DEPT, ...CERT_DEPT],
     },
     {
       code: 'share_bureau',
@@ -105,6 +107,20 @@ export function builtinRoles(): RoleDefinition[] {
       nameEn: 'Data-sharing consumer system',
       scope: 'department',
       permissions: ['share.gateway.call'],
+    },
+    {
+      code: 'trust_bureau',
+      nameZh: '证照与城市码管理员（大数据局）',
+      nameEn: 'Codes and certificates officer (bureau)',
+      scope: 'city',
+      permissions: [P.orgRead, P.userRead, P.auditRead, P.statsRead, 'code.keys.manage', 'code.terminal.manage', 'code.stats.read', 'cert.type.manage', 'cert.read', 'cert.verify', 'seal.manage', 'seal.use'],
+    },
+    {
+      code: 'code_terminal',
+      nameZh: '扫码终端',
+      nameEn: 'Scanning terminal',
+      scope: 'department',
+      permissions: ['code.scan', 'cert.verify'],
     },
     { code: 'operator', nameZh: '大屏值班员', nameEn: 'Operations duty officer', scope: 'city', permissions: [P.statsRead] },
     { code: 'citizen', nameZh: '市民', nameEn: 'Citizen', scope: 'self', permissions: [] },

@@ -1,0 +1,9 @@
+import type { ReactNode } from 'react';
+import type { useSession } from '../../shared/session';
+
+type Props = { me: ReturnType<typeof useSession>; signIn: ReactNode };
+
+// Shell until its part is built (issue 4).
+export function CodeApp(_props: Props) {
+  return null;
+}
