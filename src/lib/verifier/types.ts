@@ -47,6 +47,9 @@ export interface TrustSource {
   /** This platform's own list (never stale) or a partner's. */
   own: boolean;
   fetchedAt?: string;
+  /** Set when the platform no longer trusts this partner (deactivated, pin mismatch): its keys then
+   *  resolve to `untrusted-partner` rather than `unknown-key`, so the decision says why. */
+  untrusted?: { reason: string };
 }
 
 /** Every reason a verification can end with. `ok` is the only passing one. */
