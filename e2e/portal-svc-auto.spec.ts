@@ -66,6 +66,9 @@ test('citizen_zhang applies for the renter provident-fund withdrawal and is appr
   await expect(page.getByTestId('material-lease').getByTestId('material-file')).toContainText('lease.pdf');
   await page.getByTestId('file-idCard').setInputFiles({ name: 'id-card.pdf', mimeType: 'application/pdf', buffer: TINY_PDF });
   await expect(page.getByTestId('material-idCard').getByTestId('material-file')).toContainText('id-card.pdf');
+  // The deposit certificate comes from the wallet (the demo seed put it there), with the applicant's consent.
+  await page.getByTestId('material-depositProof').getByTestId('use-wallet-certificate').click();
+  await expect(page.getByTestId('material-depositProof').getByTestId('material-file')).toContainText('住房公积金缴存证明');
   await snap(page, 'portal-svc-apply-phone', true);
 
   await page.getByTestId('submit').click();

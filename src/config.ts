@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   DQ_BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
   DQ_REQUIRE_ADMIN_TOTP: bool.optional(),
   DQ_SELF_REGISTRATION: bool.optional(),
+  CERT_STATUS_LIST_TTL: z.coerce.number().int().min(10).default(300),
 });
 
 export type Config = {
@@ -51,6 +52,8 @@ export type Config = {
   requireAdminTotp: boolean;
   /** Citizens may open their own accounts (always outside production; opt-in in production). */
   allowSelfRegistration: boolean;
+  /** `ttl` (seconds) of the Token Status Lists that publish certificate status; verifiers cache that long. */
+  certStatusListTtlSeconds: number;
 };
 
 export class ConfigError extends Error {
@@ -96,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimit: e.DQ_BODY_LIMIT,
     requireAdminTotp: e.DQ_REQUIRE_ADMIN_TOTP ?? production,
     allowSelfRegistration: e.DQ_SELF_REGISTRATION ?? !production,
+    certStatusListTtlSeconds: e.CERT_STATUS_LIST_TTL,
   };
   return { ...cfg, ...overrides };
 }

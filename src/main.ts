@@ -1,4 +1,5 @@
-// `dq` — the command line: serve, migrate, seed, user add, audit verify, backup, restore, credit validate.
+// `dq` — the command line: serve, migrate, seed, user add, audit verify, backup, restore, credit validate,
+// code verify.
 // Exit codes: 0 success, 1 a reported failure, 2 bad usage.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -401,6 +402,42 @@ credit
     }
     print(!!o.json, { ok: r.invalid === 0, kind: r.kind, file, total: r.total, valid: r.valid, invalid: r.invalid, problems: r.problems }, lines.join('\n'));
     if (r.invalid > 0) process.exitCode = 1;
+  });
+
+const codeCommand = program.command('code').description('city code (一码通城) and foreign schemes: offline verification');
+codeCommand
+  .command('verify')
+  .description(
+    'verify a city code (CC1:) or an EU DCC (HC1:) offline, with a trust file and a clock; prints {valid, scheme, reason, step, message, issuer, kid, trustList, claims}; exit 0 valid, 1 refused',
+  )
+  .option('--scheme <scheme>', 'auto (by prefix) | city | hc1', 'auto')
+  .requiredOption(
+    '--trust <file>',
+    'trust file: a trust list as a JWS, as {"jws": …} (GET /api/trust/list), as a TrustList JSON, or a list of trust sources (GET /api/trust/sources); for hc1 a PEM or base64 DER signer certificate (one per line). ' +
+      'Without --pin a trust list file is trusted locally as given: its signature is NOT checked (a warning says so)',
+  )
+  .option('--pin <file>', "the list-signing key to check a JWS trust list against (JWK, {\"jwk\": …} as GET /api/trust/list-key answers, or a JWKS); a list signed by any other key is refused")
+  .option('--own', 'treat the trust list as this platform\'s own (never stale); otherwise freshness applies: warn after nextUpdate, refuse after the grace period')
+  .option('--at <iso-time>', 'the verification clock, e.g. 2026-11-27T08:00:00Z (default: now)')
+  .option('--skew <seconds>', 'allowed clock skew for iat/exp', '300')
+  .option('--grace <seconds>', 'how long a partner list past nextUpdate is still trusted (with a warning)', '86400')
+  .option('--json', 'print the decision as JSON')
+  .argument('<payload>', 'the scanned text, or - to read it from stdin')
+  .action(async (payload: string, o: { scheme: 'auto' | 'city' | 'hc1'; trust: string; pin?: string; own?: boolean; at?: string; skew: string; grace: string; json?: boolean }) => {
+    jsonOutput = !!o.json;
+    const { runVerify, formatDecision, VerifyUsageError, TrustFileError } = await import('./lib/verifier/node/verify-command');
+    const readStdin = async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    };
+    const d = await runVerify(payload, o, readStdin).catch((err: unknown) => {
+      if (err instanceof VerifyUsageError) usage(err.message);
+      if (err instanceof TrustFileError) throw new ReportedFailure(err.message);
+      throw err;
+    });
+    print(!!o.json, d, formatDecision(d));
+    if (!d.valid) process.exitCode = 1;
   });
 
 function fail(message: string, code: number): number {

@@ -12,6 +12,8 @@ import { useLocale } from '../shared/i18n';
 import { useMe } from '../shared/session';
 import { DynamicForm, cleanValues, serverFieldErrors, validateValues, type FieldErrors, type Values } from './DynamicForm';
 import { Empty, ErrorBox, Loading, ModeBadge, Panel, Shell, StateBadge } from './shell';
+import { DecisionLink } from './seal/DecisionLink';
+import { WalletMaterialPicker } from './wallet/MaterialPicker';
 import { OPEN_STATES, tx, useItem, type AppMaterial, type AppState, type Application, type BundleApplication, type Material } from './svc';
 
 const WITHDRAWABLE: AppState[] = ['draft', 'submitted', 'accepted', 'correction_requested', 'resubmitted'];
@@ -189,12 +191,12 @@ function MaterialRow({ appId, m, have, error, editable, onChanged }: { appId: st
         <strong id={`${id}-name`}>{m.name}</strong> {m.required ? <span className="tag tag-red">{t('hall.item.required')}</span> : <span className="tag">{t('hall.item.optional')}</span>}
       </div>
       <div className="muted small">
-        {m.upload ? t('hall.item.uploadTypes', { types: m.upload.types.join(' / ').toUpperCase(), mb: m.upload.maxSizeMb }) : t('hall.material.verifiedByDept')}
+        {m.upload ? t('hall.item.uploadTypes', { types: m.upload.types.join(' / ').toUpperCase(), mb: m.upload.maxSizeMb }) : t('wallet.material.onlyCertificate')}
         {m.certificateType && <> · {t('hall.item.certificate', { name: m.certificateType })}</>}
       </div>
       {have && (
         <p className="material-file" data-testid="material-file">
-          ✓ {have.kind === 'upload' ? `${have.fileName} (${Math.max(1, Math.round((have.size ?? 0) / 1024))} KB)` : `${have.certificateType} ${have.certificateId ?? ''}`}
+          ✓ {have.kind === 'upload' ? `${have.fileName} (${Math.max(1, Math.round((have.size ?? 0) / 1024))} KB)` : t('wallet.material.chosen', { name: have.certificateType ?? '' })}
         </p>
       )}
       {progress !== null && (
@@ -202,6 +204,7 @@ function MaterialRow({ appId, m, have, error, editable, onChanged }: { appId: st
           {progress}%
         </progress>
       )}
+      {editable && m.certificateType && <WalletMaterialPicker appId={appId} materialKey={m.key} certificateType={m.certificateType} chosenId={have?.kind === 'certificate' ? have.certificateId : null} onChanged={onChanged} />}
       {editable && m.upload && (
         <div className="material-actions">
           <input ref={input} id={`${id}-file`} type="file" accept={accept} className="sr-only" onChange={(e) => void pick(e.target.files?.[0])} data-testid={`file-${m.key}`} aria-describedby={`${id}-name`} />
@@ -412,7 +415,7 @@ function SubmittedData({ a }: { a: Application }) {
         {(a.materials ?? []).map((m) => (
           <div key={m.key}>
             <dt>{materialName(m.key)}</dt>
-            <dd>{m.kind === 'upload' ? m.fileName : `${m.certificateType ?? ''} ${m.certificateId ?? ''}`}</dd>
+            <dd>{m.kind === 'upload' ? m.fileName : t('wallet.material.chosen', { name: m.certificateType ?? '' })}</dd>
           </div>
         ))}
       </dl>
@@ -555,6 +558,7 @@ export function ApplicationPage() {
       ) : (
         <>
           <AutoResult a={a} />
+          <DecisionLink a={a} />
           {!a.auto && a.lastReason && (a.state === 'rejected' || a.state === 'submitted') && <p className="note">{t('hall.app.reason', { reason: a.lastReason })}</p>}
           {a.decision && !a.auto && (
             <Panel title={t('hall.auto.document')}>

@@ -242,7 +242,6 @@ export const portalStrings = bilingual({
       badContent: ['文件内容与扩展名不符，请上传原始文件', 'The file content does not match its extension'],
       tooBig: ['文件超过 {{mb}} MB，请压缩后再上传', 'The file is larger than {{mb}} MB'],
       missing: ['请上传此材料', 'Please upload this material'],
-      verifiedByDept: ['以电子证照提供，证照库接入前由部门核验，无需上传', 'Provided as an e-certificate; until the wallet is connected the department verifies it'],
     },
     app: {
       title: ['办件详情', 'Application'],

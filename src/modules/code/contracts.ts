@@ -1,6 +1,6 @@
 // What the rest of the platform uses from the trust part: signing with an organisation's current key,
 // and the trust lists (own and partners') verifiers decide with.
-import type { KeyUse, TrustSource } from '../../lib/verifier';
+import type { KeyUse, TrustSource, TrustStore } from '../../lib/verifier';
 
 /** An organisation's current issuing key for one use. The private key never leaves the trust part. */
 export interface IssuerSigner {
@@ -21,4 +21,8 @@ export interface IssuerKeys {
   signer(orgCode: string, use: KeyUse): Promise<IssuerSigner>;
   /** Every trust list held now, this platform's own first, then each registered partner's last verified list. */
   trustSources(): Promise<TrustSource[]>;
+  /** A verifier's store over those lists at `at`, with the configured grace for stale partner lists. */
+  trustStore(at?: Date): Promise<TrustStore>;
+  /** Called after a key is made or rotated, the list republished, or a partner changes; returns unsubscribe. */
+  onChange(listener: () => void): () => void;
 }

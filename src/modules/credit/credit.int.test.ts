@@ -57,7 +57,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   [gaj, shinan, citizen, ent, admin] = await Promise.all(['gaj_officer', 'shinan_officer', 'citizen_zhang', 'ent_demo', 'admin'].map((u) => t.login(u)));
   const db = t.app.services.database.db;
-  const codeOf = async (org: string) => (await rows<{ code: string }>(db, sql`select a.code from credit_authorities a join organisations o on o.id = a.org_id where o.code = ${org}`))[0].code;
+  // A department's authority code is its own credit code when it has one (the certificate types give departments theirs).
+  const codeOf = async (org: string) => (await rows<{ code: string }>(db, sql`select coalesce(o.credit_code, a.code) as code from organisations o left join credit_authorities a on a.org_id = o.id where o.code = ${org}`))[0].code;
   GAJ_CODE = await codeOf('GAJ');
   SHINAN_CODE = await codeOf('370202');
   const me = (await ent.get('/api/auth/me')).json();

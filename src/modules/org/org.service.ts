@@ -211,11 +211,19 @@ export class OrgService implements OrgResolver {
     return tx ? run(tx) : inTransaction(this.db, run);
   }
 
-  async update(actor: Actor, id: string, patch: { name?: string; nameEn?: string | null; status?: 'active' | 'inactive' }): Promise<Org> {
+  async update(actor: Actor, id: string, patch: { name?: string; nameEn?: string | null; status?: 'active' | 'inactive'; creditCode?: string }): Promise<Org> {
     requirePermission(actor, P.orgWrite);
+    if (patch.creditCode !== undefined) {
+      const p = creditCodeProblem(patch.creditCode);
+      if (p) throw errors.field('/creditCode', `not a valid GB 32100 credit code (${p})`);
+    }
     return inTransaction(this.db, async (tx) => {
       const [r] = await tx.select().from(organisations).where(eq(organisations.id, id)).for('update');
       if (!r || !canSeeOrgPath(visibility(actor, P.orgWrite), r.path)) throw errors.notFound('organisation');
+      if (patch.creditCode !== undefined && patch.creditCode !== r.creditCode) {
+        const [dupC] = await tx.select({ id: organisations.id }).from(organisations).where(eq(organisations.creditCode, patch.creditCode));
+        if (dupC) throw errors.conflict(`credit code ${patch.creditCode} is already registered`);
+      }
       const [u] = await tx
         .update(organisations)
         .set({ ...patch, updatedAt: new Date() })

@@ -11,7 +11,7 @@ let admin: Client;
 
 const HOSTILE = `'); DROP TABLE users; -- <script>alert(1)</script> %_\\ 𝔘 \u202e`;
 
-const concrete = concreteUrl;
+const concreteRoute = (r: RegisteredRoute) => concreteUrl(r.url, (r.schema as { params?: unknown } | undefined)?.params);
 
 type Schema = { type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; enum?: unknown[]; items?: Schema; minItems?: number; maxLength?: number; minLength?: number; minimum?: number; format?: string; pattern?: string };
 
@@ -56,7 +56,7 @@ describe('bad input gets 4xx, never 500', () => {
 
   it('malformed JSON → 400 malformed-json', async () => {
     for (const r of bodyRoutes()) {
-      const res = await admin.request(r.method as never, concrete(r.url), '{"username": "x",', { 'content-type': 'application/json' });
+      const res = await admin.request(r.method as never, concreteRoute(r), '{"username": "x",', { 'content-type': 'application/json' });
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(400);
       expect(res.headers['content-type']).toMatch(/problem\+json/);
       expect(res.json().type, `${r.method} ${r.url}`).toMatch(/malformed-json$/);
@@ -65,7 +65,7 @@ describe('bad input gets 4xx, never 500', () => {
 
   it('wrong top-level type → 400 validation', async () => {
     for (const r of bodyRoutes()) {
-      const res = await admin.request(r.method as never, concrete(r.url), [1, 2, 3]);
+      const res = await admin.request(r.method as never, concreteRoute(r), [1, 2, 3]);
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(400);
       expect(res.json().errors?.length, `${r.method} ${r.url}`).toBeGreaterThan(0);
     }
@@ -76,7 +76,7 @@ describe('bad input gets 4xx, never 500', () => {
       const props = Object.entries(bodySchema(r).properties ?? {});
       const [name, s] = props[0];
       const wrong = (Array.isArray(s.type) ? s.type : [s.type]).includes('string') ? { nested: true } : 'not-a-number-or-list';
-      const res = await admin.request(r.method as never, concrete(r.url), { [name]: wrong });
+      const res = await admin.request(r.method as never, concreteRoute(r), { [name]: wrong });
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(400);
       const paths = (res.json().errors as { path: string }[]).map((e) => e.path);
       expect(paths.some((p) => p.startsWith(`/body/${name}`)), `${r.method} ${r.url}: ${paths.join(', ')}`).toBe(true);
@@ -86,7 +86,7 @@ describe('bad input gets 4xx, never 500', () => {
   it('unknown fields → 400 naming the field', async () => {
     for (const r of bodyRoutes()) {
       const body = { ...(sample(bodySchema(r)) as object), surpriseField: 1 };
-      const res = await admin.request(r.method as never, concrete(r.url), body);
+      const res = await admin.request(r.method as never, concreteRoute(r), body);
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(400);
       const paths = (res.json().errors as { path: string }[]).map((e) => e.path);
       expect(paths, `${r.method} ${r.url}`).toContain('/body/surpriseField');
@@ -98,7 +98,7 @@ describe('bad input gets 4xx, never 500', () => {
     const big = bigFor(t.config.bodyLimit);
     for (const r of bodyRoutes()) {
       // Bulk routes (the data-sharing push API) declare a larger limit of their own; past it they refuse too.
-      const res = await admin.request(r.method as never, concrete(r.url), r.bodyLimit ? bigFor(r.bodyLimit) : big, { 'content-type': 'application/json' });
+      const res = await admin.request(r.method as never, concreteRoute(r), r.bodyLimit ? bigFor(r.bodyLimit) : big, { 'content-type': 'application/json' });
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(413);
     }
   });
@@ -109,7 +109,7 @@ describe('bad input gets 4xx, never 500', () => {
       for (const [k, s] of Object.entries(bodySchema(r).properties ?? {})) {
         if (s.type === 'string' && (s.pattern || s.format)) body[k] = HOSTILE.slice(0, s.maxLength ?? 100);
       }
-      const res = await admin.request(r.method as never, concrete(r.url), body);
+      const res = await admin.request(r.method as never, concreteRoute(r), body);
       expect(res.statusCode, `${r.method} ${r.url}: ${res.body}`).toBeLessThan(500);
     }
     // The hostile text is stored and returned as data, not executed or mangled.
@@ -123,7 +123,7 @@ describe('bad input gets 4xx, never 500', () => {
     const listRoutes = t.app.routes.filter((r) => r.method === 'GET' && (r.schema as { querystring?: Schema })?.querystring && r.auth !== 'public');
     expect(listRoutes.length).toBeGreaterThan(4);
     for (const r of listRoutes) {
-      const url = concrete(r.url);
+      const url = concreteRoute(r);
       const qs = (r.schema as { querystring: Schema }).querystring.properties ?? {};
       if ('limit' in qs) {
         const bad = await admin.get(`${url}?limit=lots`);

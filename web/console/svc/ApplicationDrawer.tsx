@@ -309,9 +309,19 @@ export function ApplicationDrawer({ id, onClose, onOpen }: { id: string | null; 
                         m.kind === 'upload' ? (
                           `${m.fileName ?? ''} · ${bytes(m.size)} · ${formatDateTime(m.at, locale, false)}`
                         ) : (
-                          <span>
-                            <SafetyCertificateOutlined /> {t('console.svc.app.certificate', { type: m.certificateType ?? '', id: m.certificateId ?? '' })}
-                          </span>
+                          m.certificate?.verifiedAt ? (
+                            <span data-testid="material-certificate">
+                              <SafetyCertificateOutlined /> <Tag color="green">{t('console.svc.app.certificateVerified', { type: m.certificateType ?? '' })}</Tag>
+                              <br />
+                              <Typography.Text type="secondary">
+                                {t('console.svc.app.certificateFacts', { issuer: m.certificate.issuer, identifier: m.certificate.identifier ?? m.certificateId ?? '', at: formatDateTime(m.certificate.verifiedAt, locale, false) })}
+                              </Typography.Text>
+                            </span>
+                          ) : (
+                            <span>
+                              <SafetyCertificateOutlined /> {t('console.svc.app.certificate', { type: m.certificateType ?? '', id: m.certificateId ?? '' })}
+                            </span>
+                          )
                         )
                       }
                     />

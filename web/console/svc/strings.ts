@@ -282,6 +282,8 @@ export const svcStrings: BilingualTree = {
     materials: ['申请材料', 'Materials'],
     download: ['下载', 'Download'],
     certificate: ['电子证照：{{type}}（{{id}}）', 'Certificate: {{type}} ({{id}})'],
+    certificateVerified: ['电子证照（已核验）：{{type}}', 'Electronic certificate (verified): {{type}}'],
+    certificateFacts: ['颁发机构 {{issuer}} · 标识 {{identifier}} · 核验于 {{at}}', 'Issuer {{issuer}} · identifier {{identifier}} · verified {{at}}'],
     noMaterials: ['未提交材料', 'No materials supplied'],
     history: ['办理过程', 'History'],
     actingFor: ['{{a}} 代 {{b}} 办理', '{{a}} acting for {{b}}'],

@@ -218,6 +218,8 @@ export interface MaterialEntry {
   sha256: string | null;
   certificateType: string | null;
   certificateId: string | null;
+  /** What the wallet verified when the applicant chose the certificate. */
+  certificate?: { identifier?: string; issuer: string; validUntil: string | null; verifiedAt?: string } | null;
   at: string;
 }
 

@@ -1,24 +1,26 @@
 // The holder's wallet: claiming certificates, SD-JWT VC credentials bound to a browser-held key,
 // presentations, the verifier API, and certificates used in service-hall applications
 // (issue 4, part "wallet").
-import type { FastifyInstance } from 'fastify';
 import type { JobQueue } from '../../../platform/jobs/queue';
-import type { IssuerKeys } from '../../code/contracts';
-import type { ModuleDeps } from '../../deps';
-import { NoCertificateWallet, type CertificateWallet } from '../../svc/applications/ports';
-import type { CertificateReader } from '../contracts';
+import type { WalletService } from './wallet.service';
+export { WalletService, effectiveStatus, type WalletDeps, type VerificationAnswer } from './wallet.service';
+export { walletRoutes } from './wallet.routes';
 
-export type WalletDeps = ModuleDeps & { trust: IssuerKeys; certificates: CertificateReader };
+const PURGE_JOB = 'wallet.purge-expired';
 
-export class WalletService {
-  constructor(readonly deps: WalletDeps) {}
-  /** The service hall's port: resolves a certificate the applicant holds (with consent) for a material. */
-  applicationWallet(): CertificateWallet {
-    return new NoCertificateWallet();
-  }
+export function registerWalletJobs(queue: JobQueue, wallet: WalletService) {
+  queue.register(PURGE_JOB, async () => ({ purged: await wallet.purgeExpired() }));
 }
 
-export async function walletRoutes(_app: FastifyInstance, _wallet: WalletService) {}
-export function registerWalletJobs(_queue: JobQueue, _wallet: WalletService) {}
-export async function ensureWalletSchedules(_queue: JobQueue) {}
-export async function seedWalletDemo(_wallet: WalletService) {}
+export async function ensureWalletSchedules(queue: JobQueue) {
+  await queue.schedule('wallet.purge-expired.hourly', PURGE_JOB, 3600);
+}
+
+/**
+ * Claiming is what the wallet demo shows, so demo holders start with nothing claimed — except
+ * citizen_zhang's housing-fund deposit certificate, which the service-hall demo (the renter withdrawal)
+ * uses as a material straight away.
+ */
+export async function seedWalletDemo(wallet: WalletService) {
+  await wallet.seedDemoHolding('citizen_zhang', '住房公积金缴存证明');
+}

@@ -2,16 +2,28 @@
 // person's scan history (issue 4, part "citycode").
 import type { FastifyInstance } from 'fastify';
 import type { JobQueue } from '../../../platform/jobs/queue';
-import type { ModuleDeps } from '../../deps';
-import type { IssuerKeys } from '../contracts';
+import { CityCodeService, PURGE_SEEN_JOB } from './citycode.service';
+import { registerCityCodeRoutes } from './citycode.routes';
+export { CityCodeService, type CityCodeDeps, type CityCodeSettings, type ScanResult } from './citycode.service';
 
-export type CityCodeDeps = ModuleDeps & { trust: IssuerKeys };
-
-export class CityCodeService {
-  constructor(readonly deps: CityCodeDeps) {}
+export async function cityCodeRoutes(app: FastifyInstance, codes: CityCodeService) {
+  await registerCityCodeRoutes(app, codes);
 }
 
-export async function cityCodeRoutes(_app: FastifyInstance, _codes: CityCodeService) {}
-export function registerCityCodeJobs(_queue: JobQueue, _codes: CityCodeService) {}
-export async function ensureCityCodeSchedules(_queue: JobQueue) {}
-export async function seedCityCodeDemo(_codes: CityCodeService) {}
+export function registerCityCodeJobs(queue: JobQueue, codes: CityCodeService) {
+  queue.register(PURGE_SEEN_JOB, async () => ({ removed: await codes.purgeSeen() }));
+}
+
+export async function ensureCityCodeSchedules(queue: JobQueue) {
+  await queue.schedule('code.citycode.purge-seen.10min', PURGE_SEEN_JOB, 600);
+}
+
+/** Demo citizens (and the demo enterprise user) get their fused cards; elder_wang's health is yellow. */
+export async function seedCityCodeDemo(codes: CityCodeService) {
+  await codes.policies();
+  const health: Record<string, 'green' | 'yellow'> = { citizen_zhang: 'green', elder_wang: 'yellow', parent_li: 'green', ent_demo: 'green' };
+  for (const [username, colour] of Object.entries(health)) {
+    const u = await codes.deps.auth.findByUsername(username);
+    if (u) await codes.fuseDemoCards(u.id, colour);
+  }
+}

@@ -11,7 +11,6 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import { type Actor, can, canSeeOrgPath, requirePermission, systemActor, visibility } from '../../../platform/auth/actor';
@@ -19,6 +18,7 @@ import { recordAudit } from '../../../platform/audit/audit.service';
 import { decrypt, encrypt } from '../../../platform/crypto/secrets';
 import { type DbOrTx, inTransaction, rows as rawRows, type Tx } from '../../../platform/db/client';
 import { readRows, type TabularFormat } from '../../../platform/files';
+import { stageUpload } from '../../../platform/files/staging';
 import { readJsonLines } from '../../../platform/files/jsonl';
 import { AppError, errors } from '../../../platform/http/problem';
 import type { Page } from '../../../platform/http/paging';
@@ -411,22 +411,7 @@ export class DataStore implements DatasetReader {
     const id = randomUUID();
     const rel = `${id}.${file.format}`;
     const full = path.join(this.loadsDir(), rel);
-    let bytes = 0;
-    try {
-      await pipeline(
-        file.stream,
-        new Transform({
-          transform(chunk: Buffer, _e, cb) {
-            bytes += chunk.length;
-            cb(null, chunk);
-          },
-        }),
-        fs.createWriteStream(full),
-      );
-    } catch (err) {
-      fs.rmSync(full, { force: true });
-      throw err;
-    }
+    const bytes = await stageUpload(file.stream, full);
     const load = await inTransaction(this.db, async (tx) => {
       const [l] = await tx
         .insert(shareLoads)

@@ -43,11 +43,34 @@ async function draft(c: Client, itemName: string, data: Record<string, unknown>,
 const renterData = (item: typeof svcItems.$inferSelect, extra: Record<string, unknown> = {}) =>
   fill(item.form as FormDefinition, { noOwnHome: true, leaseStart: addDays(today, -200), leaseEnd: addDays(today, 165), amount: 6000, applicantName: '张市民', ...extra });
 
+/** zhang's 住房公积金缴存证明 in the wallet (issued here when the demo seed has none): the renter
+ *  withdrawal's certificate-only material comes through the wallet now that one exists. */
+let depositProofId = '';
+async function ensureDepositProof() {
+  const certs = t.app.services.cert.certificates;
+  const has = async () => ((await zhang.get('/api/wallet/claimable')).json().items as { certificateId: string; typeName: string; status: string }[]).find((c) => c.typeName === '住房公积金缴存证明' && c.status === 'valid');
+  let held = await has();
+  if (!held) {
+    const type = (await certs.typeByName('住房公积金缴存证明'))!;
+    const sample = { string: '示例', date: '2024-01-01', number: 1, boolean: true } as const;
+    const fields = Object.fromEntries(type.fields.filter((f) => f.required && f.key !== 'name' && f.key !== 'idNumber').map((f) => [f.key, sample[f.type]]));
+    await certs.issue(systemActor('test'), { typeId: type.id, number: 'TEST-GJJ-0001', holderName: '张示例', holderCode: ZHANG_ID, issuedOn: '2024-01-01', validFrom: '2024-01-01', validUntil: null, fields });
+    held = await has();
+  }
+  depositProofId = held!.certificateId;
+  await zhang.post('/api/wallet/claim', { certificateId: depositProofId });
+}
+const attachDepositProof = async (id: string) => {
+  const r = await zhang.post(`/api/applications/${id}/certificates`, { materialKey: 'depositProof', certificateTypeName: '住房公积金缴存证明', certificateId: depositProofId });
+  expect(r.statusCode, r.body).toBe(201);
+};
+
 beforeAll(async () => {
   t = await testApp();
   zhang = await t.login('citizen_zhang');
   gaj = await t.login('gaj_officer');
   admin = await t.login('admin');
+  await ensureDepositProof();
 });
 afterAll(() => t.close());
 
@@ -58,6 +81,7 @@ describe('automatic approval (秒批)', () => {
     const { id } = await draft(zhang, item.name, renterData(item));
     expect((await upload(zhang, id, 'idCard', PDF)).statusCode).toBe(201);
     expect((await upload(zhang, id, 'lease', PDF, 'lease.pdf')).statusCode).toBe(201);
+    await attachDepositProof(id);
     const r = await zhang.post(`/api/applications/${id}/submit`);
     expect(r.statusCode, r.body).toBe(200);
     const app = r.json();
@@ -77,6 +101,7 @@ describe('automatic approval (秒批)', () => {
     const item = await itemByName('住房公积金提取（租房）');
     const { id } = await draft(zhang, item.name, renterData(item));
     await upload(zhang, id, 'idCard', PDF);
+    await attachDepositProof(id);
     const r = (await zhang.post(`/api/applications/${id}/submit`)).json();
     expect(r.state).toBe('submitted');
     expect(r.auto.outcome).toBe('manual');
@@ -196,9 +221,10 @@ describe('uploads', () => {
     expect((await upload(zhang, id, 'depositProof', PDF)).statusCode).toBe(422);
     expect((await upload(zhang, id, 'noSuch', PDF)).statusCode).toBe(404);
     expect((await zhang.get(`/api/applications/${id}`)).json().materials).toEqual([]);
+    // The wallet exists now: an unknown certificate is refused by the wallet (not "unavailable").
     const cert = await zhang.post(`/api/applications/${id}/certificates`, { materialKey: 'idCard', certificateTypeName: '居民身份证', certificateId: 'X1' });
-    expect(cert.statusCode).toBe(503);
-    expect(cert.json().detail).toMatch(/not available yet/);
+    expect(cert.statusCode).toBe(422);
+    expect(cert.json().type).toMatch(/not-found$/);
     const bad = await zhang.patch(`/api/applications/${id}`, { data: { amount: 999999, nope: 1 } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(['/data/amount', '/data/nope']);

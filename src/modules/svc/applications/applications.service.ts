@@ -193,7 +193,21 @@ export class ApplicationService {
     return {
       ...toView(r),
       history: history.map((h) => ({ action: h.action, from: h.fromState, to: h.toState, actor: h.actorName, actorId: h.actorId, onBehalfOf: h.onBehalfOf, reason: h.reason, at: h.at.toISOString() })),
-      materials: materials.map((m) => ({ key: m.materialKey, kind: m.kind, fileName: m.fileName, contentType: m.contentType, size: m.size, sha256: m.sha256, certificateType: m.certificateType, certificateId: m.certificateId, at: m.createdAt.toISOString() })),
+      materials: await Promise.all(
+        materials.map(async (m) => ({
+          key: m.materialKey,
+          kind: m.kind,
+          fileName: m.fileName,
+          contentType: m.contentType,
+          size: m.size,
+          sha256: m.sha256,
+          certificateType: m.certificateType,
+          certificateId: m.certificateId,
+          // What the wallet verified when the applicant chose the certificate (issuer, identifier, time).
+          certificate: m.kind === 'certificate' && m.certificateId && this.d.wallet.describe ? await this.d.wallet.describe(r.applicantId, m.certificateId) : null,
+          at: m.createdAt.toISOString(),
+        })),
+      ),
     };
   }
 
@@ -407,7 +421,7 @@ export class ApplicationService {
     return blob;
   }
 
-  /** Full form check and required materials; certificate-only materials are waived while no wallet exists. */
+  /** Full form check and required materials; certificate-only materials are waived only while no wallet exists (with one they come through it). */
   private async completeness(r: AppRow, v: ItemVersion): Promise<{ values: Record<string, unknown>; materials: string[]; waived: string[] }> {
     const check = validateFormValues(v.form, r.data as Record<string, unknown>, '/data');
     const have = new Set((await this.materialRows(r.id)).map((m) => m.materialKey));

@@ -14,14 +14,22 @@ export interface ResolvedCertificate extends CertificateRef {
   holderUserId: string;
   issuer: string;
   validUntil: string | null;
+  /** GB/T 36904 identifier of the certificate (set by a wallet that verified it). */
+  identifier?: string;
+  /** When the wallet checked holder, status and validity (the applicant's choice, i.e. their consent). */
+  verifiedAt?: string;
 }
 
-export type WalletAnswer = { ok: true; certificate: ResolvedCertificate } | { ok: false; reason: 'wallet-unavailable' | 'not-found' | 'not-holder' | 'expired'; message: string };
+export type WalletAnswer =
+  | { ok: true; certificate: ResolvedCertificate }
+  | { ok: false; reason: 'wallet-unavailable' | 'not-found' | 'not-holder' | 'expired' | 'revoked' | 'suspended'; message: string };
 
 /** The certificate wallet (another capability) resolves a reference for its holder. */
 export interface CertificateWallet {
   readonly available: boolean;
   resolve(holderUserId: string, ref: CertificateRef): Promise<WalletAnswer>;
+  /** The verification recorded when the holder chose the certificate (for the officer's view), if any. */
+  describe?(holderUserId: string, certificateId: string): Promise<ResolvedCertificate | null>;
 }
 
 /** Until the wallet exists: every reference is refused with a clear reason; no fake certificates. */

@@ -1,0 +1,123 @@
+// HTTP for electronic seals: the CA certificate (public), seals (make/renew/revoke), sealing a PDF,
+// verifying any PDF (public), and the sealed decision document of an approved application.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import { readLimited } from '../../platform/files/blobs';
+import { readMultipart } from '../../platform/http/multipart';
+import { limitOffsetQuery, uuidParam } from '../../platform/http/paging';
+import { AppError, errors } from '../../platform/http/problem';
+import { SEAL_POSITIONS, type PlaceOptions, type SealPosition } from './pdf-sign';
+import { SEAL } from './seal.permissions';
+import { SEAL_MAX_PDF, type SealService } from './seal.service';
+
+const tags = ['seal'];
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const attachment = (name: string, inline = false) => `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`;
+
+function streamOf(req: FastifyRequest): Readable {
+  const body = req.body as Readable | undefined;
+  if (!body || typeof body.pipe !== 'function') throw new AppError(400, 'bad-request', 'Bad request', 'expected multipart/form-data with a file part "file"', [{ path: '/body/file', message: 'required' }]);
+  return body;
+}
+
+/** The PDF of a multipart upload (field "file") and the text fields around it. */
+async function readPdfUpload(req: FastifyRequest): Promise<{ bytes: Buffer; fileName: string; fields: Record<string, string> }> {
+  const { fields, result } = await readMultipart(streamOf(req), req.headers['content-type'], 'file', async (part) => ({ bytes: await readLimited(part.stream, SEAL_MAX_PDF), fileName: part.fileName.slice(0, 200) || 'document.pdf' }));
+  if (!result.bytes.length) throw errors.field('/body/file', 'the file is empty');
+  return { ...result, fields };
+}
+
+function numberField(fields: Record<string, string>, name: string, min: number, max: number, integer = false): number | undefined {
+  const raw = fields[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) throw errors.field(`/body/${name}`, `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+  return n;
+}
+
+function placeOf(fields: Record<string, string>): PlaceOptions {
+  const position = fields.position?.trim() || undefined;
+  if (position && !SEAL_POSITIONS.includes(position as SealPosition)) throw errors.field('/body/position', `must be one of ${SEAL_POSITIONS.join(', ')}`);
+  return {
+    page: numberField(fields, 'page', 1, 100_000, true),
+    position: position as SealPosition | undefined,
+    x: numberField(fields, 'x', 0, 14_400),
+    y: numberField(fields, 'y', 0, 14_400),
+    size: numberField(fields, 'size', 40, 300),
+  };
+}
+
+export async function sealRoutes(app: FastifyInstance, seals: SealService) {
+  app.get('/api/seal/ca', { config: { auth: 'public' }, schema: { tags, summary: "The platform CA's certificate (PEM): the trust anchor for sealed documents (e.g. for pdfsig/NSS or Acrobat)" } }, async (req, reply) => {
+    const pem = await seals.caPem();
+    return reply.type('application/x-pem-file').header('content-disposition', attachment('seal-ca.pem', true)).send(pem);
+  });
+  app.get('/api/seal/ca/info', { config: { auth: 'public' }, schema: { tags, summary: "The CA certificate's details (subject, serial, validity, fingerprint) and PEM" } }, () => seals.caInfo());
+
+  app.get<{ Querystring: { orgId?: string; state?: 'active' | 'superseded' | 'revoked'; limit: number; offset: number } }>(
+    '/api/seal/seals',
+    {
+      config: { auth: SEAL.use },
+      schema: { tags, summary: "Seals: every department's for seal managers, one's own organisations' for seal users", querystring: { type: 'object', properties: { orgId: { type: 'string', format: 'uuid' }, state: { type: 'string', enum: ['active', 'superseded', 'revoked'] }, ...limitOffsetQuery } } },
+    },
+    (req) => seals.list(req.actor!, req.query),
+  );
+  app.post<{ Body: { orgId: string } }>(
+    '/api/seal/seals',
+    { config: { auth: SEAL.manage }, schema: { tags, summary: "Make a department's seal, or renew it (new key and certificate; the old seal is kept, superseded, for verifying)", body: { type: 'object', required: ['orgId'], additionalProperties: false, properties: { orgId: { type: 'string', format: 'uuid' } } } } },
+    async (req, reply) => reply.code(201).send(await seals.make(req.actor!, req.body.orgId)),
+  );
+  app.get<{ Params: { id: string } }>('/api/seal/seals/:id', { config: { auth: SEAL.use }, schema: { tags, summary: 'A seal with its certificate', params: uuidParam } }, (req) => seals.get(req.actor!, req.params.id));
+  app.get<{ Params: { id: string } }>('/api/seal/seals/:id/image.svg', { config: { auth: SEAL.use }, schema: { tags, summary: "The seal's image (SVG)", params: uuidParam } }, async (req, reply) => {
+    const svg = await seals.image(req.actor!, req.params.id);
+    return reply.type('image/svg+xml').header('cache-control', 'private, max-age=300').send(svg);
+  });
+  app.get<{ Params: { id: string } }>('/api/seal/seals/:id/certificate.pem', { config: { auth: SEAL.use }, schema: { tags, summary: "The seal's certificate (PEM)", params: uuidParam } }, async (req, reply) => {
+    const s = await seals.get(req.actor!, req.params.id);
+    return reply.type('application/x-pem-file').header('content-disposition', attachment(`seal-${s.serial}.pem`)).send(s.certificatePem);
+  });
+  app.post<{ Params: { id: string }; Body: { reason: string } }>(
+    '/api/seal/seals/:id/revoke',
+    { config: { auth: SEAL.manage }, schema: { tags, summary: 'Revoke a seal: documents sealed with it no longer verify as trusted', params: uuidParam, body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 2, maxLength: 500 } } } } },
+    (req) => seals.revoke(req.actor!, req.params.id, req.body.reason),
+  );
+  app.get<{ Querystring: { sealId?: string; limit: number; offset: number } }>(
+    '/api/seal/signings',
+    { config: { auth: SEAL.use }, schema: { tags, summary: 'Sealings (document hashes, seal, who, when) of the organisations the caller may see', querystring: { type: 'object', properties: { sealId: { type: 'string', format: 'uuid' }, ...limitOffsetQuery } } } },
+    (req) => seals.signings(req.actor!, req.query),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/svc/applications/:id/decision.pdf',
+    { config: { auth: 'authenticated' }, schema: { tags, summary: 'The sealed decision document (准予许可决定书) of an approved application; made once, the same bytes afterwards', params: uuidParam } },
+    async (req, reply) => {
+      const doc = await seals.decisionDocument(req.actor!, req.params.id);
+      return reply.type('application/pdf').header('content-disposition', attachment(doc.fileName)).header('cache-control', 'private, no-store').send(doc.bytes);
+    },
+  );
+
+  await app.register(async (scope) => {
+    scope.addContentTypeParser('multipart/form-data', { bodyLimit: SEAL_MAX_PDF + 64 * 1024 }, (_req, payload, done) => done(null, payload));
+    scope.post(
+      '/api/seal/sign',
+      {
+        config: { auth: SEAL.use },
+        bodyLimit: SEAL_MAX_PDF + 64 * 1024,
+        schema: { tags, summary: 'Seal a PDF (multipart: "file", optional sealId, page, position bottom-right|bottom-center|bottom-left|top-right|center, or x/y in points, size): returns the sealed PDF' },
+      },
+      async (req, reply) => {
+        const { bytes, fileName, fields } = await readPdfUpload(req);
+        const sealId = fields.sealId?.trim() || undefined;
+        if (sealId && !UUID_RE.test(sealId)) throw errors.field('/body/sealId', 'must be a UUID');
+        const r = await seals.sign(req.actor!, { bytes, fileName, sealId, place: placeOf(fields) });
+        const outName = fileName.replace(/\.pdf$/i, '') + '-sealed.pdf';
+        return reply.type('application/pdf').header('content-disposition', attachment(outName)).header('x-seal-signing-id', r.signingId).header('cache-control', 'no-store').send(r.bytes);
+      },
+    );
+    scope.post('/api/seal/verify', { config: { auth: 'public' }, bodyLimit: SEAL_MAX_PDF + 64 * 1024, schema: { tags, summary: 'Verify every signature of a PDF (multipart "file"): signer, time, intact, whole document, chain to this platform\'s CA' } }, async (req) => {
+      const { bytes } = await readPdfUpload(req);
+      return seals.verify(bytes);
+    });
+  });
+}
