@@ -14,7 +14,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { parse as parseCsv } from 'csv-parse';
 import { eq } from 'drizzle-orm';
@@ -22,17 +21,16 @@ import { createServices, seed } from '../src/app';
 import { loadConfig } from '../src/config';
 import { systemActor } from '../src/platform/auth/actor';
 import { adminQuery } from '../src/platform/db/admin';
-import { csvField } from '../src/platform/files';
 import { makeCitizenId } from '../src/platform/ids';
 import { certTypes } from '../src/modules/cert/certificates/certificates.schema';
+import { describeMachine, writeCsvFile } from './common';
 
 const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '200000' }, postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' }, pglite: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
 const total = Number(args.rows);
 const log = (s: string) => process.stderr.write(s + '\n');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dq-bench-cert-'));
 const file = path.join(dir, 'certificates.csv');
-const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.availableParallelism(), memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, load: os.loadavg().map((l) => Math.round(l * 100) / 100) };
-log(`machine: ${machine.cpu}, ${machine.cpus} CPUs, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.load.join(' ')}`);
+const machine = describeMachine(log);
 
 const COLUMNS = ['number', 'holderName', 'holderCode', 'issuedOn', 'validFrom', 'validUntil', 'jurisdiction', 'sex', 'ethnicity', 'birthDate', 'address'];
 const DIVISIONS = ['370202', '370203', '370211', '370212', '370213', '370214'];
@@ -42,29 +40,15 @@ let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 
 /** Deterministic rows: distinct ID numbers (division × birth date × sequence), every field valid. */
-async function generate() {
-  const out = fs.createWriteStream(file);
-  const write = async (s: string) => {
-    if (!out.write(s)) await once(out, 'drain');
-  };
-  await write(COLUMNS.join(',') + '\n');
-  let buf = '';
+function* certificateRows(): Generator<string[]> {
   for (let i = 0; i < total; i++) {
     const division = DIVISIONS[i % DIVISIONS.length];
     const day = Math.floor(i / DIVISIONS.length / 900);
     const birth = new Date(Date.UTC(1950, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
     const seq = 100 + (Math.floor(i / DIVISIONS.length) % 900);
     const id = makeCitizenId(division, birth, seq);
-    const row = [`B${String(i).padStart(9, '0')}`, `${SURNAMES[i % SURNAMES.length]}测试${i % 1000}`, id, '2025-06-01', '', '2045-06-01', '', seq % 2 ? '男' : '女', '汉', birth, `青岛市测试路${i % 500}号`];
-    buf += row.map(csvField).join(',') + '\n';
-    if (buf.length > 1 << 20) {
-      await write(buf);
-      buf = '';
-    }
+    yield [`B${String(i).padStart(9, '0')}`, `${SURNAMES[i % SURNAMES.length]}测试${i % 1000}`, id, '2025-06-01', '', '2045-06-01', '', seq % 2 ? '男' : '女', '汉', birth, `青岛市测试路${i % 500}号`];
   }
-  await write(buf);
-  out.end();
-  await once(out, 'finish');
 }
 
 const dbName = `dq_bench_cert_${process.pid}`;
@@ -74,7 +58,7 @@ let result: Record<string, unknown> = {};
 try {
   log(`generating ${total.toLocaleString('en')} rows…`);
   let t = Date.now();
-  await generate();
+  await writeCsvFile(file, COLUMNS, certificateRows());
   const bytes = fs.statSync(file).size;
   log(`generated ${(bytes / 2 ** 20).toFixed(1)} MiB in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 

@@ -39,8 +39,7 @@ import {
   type TrustList,
   type TrustSource,
 } from '../src/lib/verifier';
-
-type Msg = Record<string, unknown> & { type: string };
+import { ask, describeMachine, type Msg } from './common';
 
 interface Figure {
   name: string;
@@ -106,22 +105,6 @@ async function serveApp() {
     }
   });
   send({ type: 'ready', port: typeof addr === 'object' && addr ? addr.port : 0 });
-}
-
-function ask(child: ChildProcess, m: Msg, answer: string): Promise<Msg> {
-  return new Promise((resolve, reject) => {
-    const on = (r: Msg) => {
-      if (r.type === 'error') {
-        child.off('message', on);
-        reject(new Error(String(r.message)));
-      } else if (r.type === answer) {
-        child.off('message', on);
-        resolve(r);
-      }
-    };
-    child.on('message', on);
-    child.send(m);
-  });
 }
 
 // ---- in process ---------------------------------------------------------------------------------------
@@ -227,8 +210,7 @@ async function main() {
   const duration = Math.min(300, Math.max(2, Number(values.duration)));
   const connections = Math.min(256, Math.max(1, Number(values.connections)));
   const log = (s: string) => process.stderr.write(s + '\n');
-  const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.availableParallelism(), memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, load: os.loadavg().map((l) => Math.round(l * 100) / 100) };
-  log(`machine: ${machine.cpu}, ${machine.cpus} CPUs, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.load.join(' ')}`);
+  const machine = describeMachine(log);
 
   const local = await inProcess(n, Math.max(1, Number(values.rounds)), log);
   const http: Figure[] = [];

@@ -25,8 +25,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { adminQuery } from '../src/platform/db/admin';
-
-type Msg = Record<string, unknown> & { type: string };
+import { ask, describeMachine, type Msg } from './common';
 
 const role = process.env.BENCH_ROLE;
 if (role === 'app') await serveApp();
@@ -151,22 +150,6 @@ async function serveApp() {
 
 // ---- the run (parent) ------------------------------------------------------------------------------------
 
-function ask(child: ChildProcess, m: Msg, answer: string): Promise<Msg> {
-  return new Promise((resolve, reject) => {
-    const on = (r: Msg) => {
-      if (r.type === 'error') {
-        child.off('message', on);
-        reject(new Error(String(r.message)));
-      } else if (r.type === answer) {
-        child.off('message', on);
-        resolve(r);
-      }
-    };
-    child.on('message', on);
-    child.send(m);
-  });
-}
-
 interface Figure {
   name: string;
   rps: number;
@@ -190,8 +173,7 @@ async function main() {
   const duration = Math.min(300, Math.max(2, Number(values.duration)));
   const connections = Math.min(256, Math.max(1, Number(values.connections)));
   const log = (s: string) => process.stderr.write(s + '\n');
-  const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.availableParallelism(), memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, load: os.loadavg().map((l) => Math.round(l * 100) / 100) };
-  log(`machine: ${machine.cpu}, ${machine.cpus} CPUs, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.load.join(' ')}`);
+  const machine = describeMachine(log);
 
   const name = `dq_bench_gw_${process.pid}`;
   const u = new URL(values.postgres!);

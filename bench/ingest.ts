@@ -21,44 +21,24 @@ import { createServices, seed } from '../src/app';
 import { loadConfig } from '../src/config';
 import { systemActor } from '../src/platform/auth/actor';
 import { adminQuery } from '../src/platform/db/admin';
-import { csvField } from '../src/platform/files';
 import { shareMembers } from '../src/modules/share/catalogue/catalogue.schema';
 import { loadResourceSeed, parseItem } from '../src/modules/share/catalogue/catalogue.seed';
 import { DEMO_RESOURCE_CODES } from '../src/modules/share/catalogue';
 import { shareQualityRules } from '../src/modules/share/data/data.schema';
 import { populationRows } from '../src/modules/share/data';
 import { SQL_TYPE } from '../src/modules/share/data/quality';
+import { describeMachine, writeCsvFile } from './common';
 
 const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' }, pglite: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
 const total = Number(args.rows);
 const log = (s: string) => process.stderr.write(s + '\n');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dq-bench-ingest-'));
 const file = path.join(dir, 'population.csv');
-const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.availableParallelism(), memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, load: os.loadavg().map((l) => Math.round(l * 100) / 100) };
-log(`machine: ${machine.cpu}, ${machine.cpus} CPUs, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.load.join(' ')}`);
+const machine = describeMachine(log);
 
 const seedPop = loadResourceSeed().find((r) => r.code === DEMO_RESOURCE_CODES.population)!;
 const items = seedPop.items.map(parseItem);
 const cols = items.map((i) => i.name);
-
-async function generate() {
-  const out = fs.createWriteStream(file);
-  const write = async (s: string) => {
-    if (!out.write(s)) await once(out, 'drain');
-  };
-  await write(cols.join(',') + '\n');
-  let buf = '';
-  for (const r of populationRows(total, 20261127)) {
-    buf += cols.map((c) => csvField(r[c])).join(',') + '\n';
-    if (buf.length > 1 << 20) {
-      await write(buf);
-      buf = '';
-    }
-  }
-  await write(buf);
-  out.end();
-  await once(out, 'finish');
-}
 
 const dbName = `dq_bench_ingest_${process.pid}`;
 const u = new URL(args.postgres!);
@@ -67,7 +47,9 @@ let result: Record<string, unknown> = {};
 try {
   log(`generating ${total.toLocaleString('en')} rows…`);
   let t = Date.now();
-  await generate();
+  await writeCsvFile(file, cols, (function* () {
+    for (const r of populationRows(total, 20261127)) yield cols.map((c) => r[c]);
+  })());
   const bytes = fs.statSync(file).size;
   log(`generated ${(bytes / 2 ** 20).toFixed(1)} MiB in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
