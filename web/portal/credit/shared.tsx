@@ -1,15 +1,14 @@
 // The credit pages' frame (blue header, section tabs, main landmark) and the record cards they share.
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation } from 'react-router';
-import { BrandBar } from '../ui';
+import { useLocation } from 'react-router';
+import { SectionFrame } from '../frame';
 import { recordSummary } from '../../shared/credit/fields';
 import type { CreditRecord } from '../../shared/credit/types';
 import './credit.css';
 
 export function CreditFrame({ title, subtitle, back, children }: { title: string; subtitle?: string; back?: { to: string; label: string }; children: ReactNode }) {
   const { t } = useTranslation();
-  // A section's tab stays marked on its inner pages (a subject, an application).
   const { pathname } = useLocation();
   const tabs = [
     { to: '/credit', label: t('credit.nav.lookup'), on: /^\/credit(\/subjects\/.*)?\/?$/.test(pathname) },
@@ -17,32 +16,9 @@ export function CreditFrame({ title, subtitle, back, children }: { title: string
     { to: '/credit/profile', label: t('credit.nav.profile'), on: pathname.startsWith('/credit/profile') },
   ];
   return (
-    <div className="credit-page">
-      <header className="credit-header">
-        <BrandBar className="home-bar" logoSize={26} />
-        {back && (
-          <Link to={back.to} className="credit-back">
-            ‹ {back.label}
-          </Link>
-        )}
-        <h1>{title}</h1>
-        {subtitle && <p>{subtitle}</p>}
-      </header>
-      <nav className="credit-tabs" aria-label={t('credit.nav.label')}>
-        {tabs.map((tab) => (
-          <Link key={tab.to} to={tab.to} className={tab.on ? 'active' : undefined} aria-current={tab.on ? 'page' : undefined}>
-            {tab.label}
-          </Link>
-        ))}
-      </nav>
-      <main className="credit-main">{children}</main>
-      <footer className="footer muted small">
-        <Link to="/" className="link">
-          {t('credit.nav.home')}
-        </Link>{' '}
-        · {t('portal.footer')}
-      </footer>
-    </div>
+    <SectionFrame section="credit" title={title} subtitle={subtitle} back={back} tabs={tabs} navLabel={t('credit.nav.label')} homeLabel={t('credit.nav.home')}>
+      {children}
+    </SectionFrame>
   );
 }
 

@@ -14,7 +14,7 @@ import { formatDate, formatDateTime } from '../../shared/format';
 import { useLocale } from '../../shared/i18n';
 import type { useSession } from '../../shared/session';
 import type { Page } from '../../shared/types';
-import { BrandBar } from '../ui';
+import { SectionFrame } from '../frame';
 import { holderKey } from './holderKey';
 import { QrImage, QrScanner } from './qr';
 import './wallet.css';
@@ -71,7 +71,6 @@ interface VerificationAnswer {
   warnings: string[];
 }
 
-
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : typeof v === 'boolean' ? (v ? '✓' : '✗') : String(v));
 
 function Spinner() {
@@ -90,34 +89,9 @@ function Frame({ title, subtitle, back, tabs, children }: { title: string; subti
     { to: '/wallet/verifications', label: t('wallet.nav.verifications'), on: pathname.startsWith('/wallet/verifications') },
   ];
   return (
-    <div className="wallet-page">
-      <header className="wallet-header">
-        <BrandBar className="home-bar" logoSize={26} />
-        {back && (
-          <Link to={back.to} className="wallet-back">
-            ‹ {back.label}
-          </Link>
-        )}
-        <h1>{title}</h1>
-        {subtitle && <p>{subtitle}</p>}
-      </header>
-      {tabs && (
-        <nav className="wallet-tabs" aria-label={t('wallet.nav.label')}>
-          {items.map((i) => (
-            <Link key={i.to} to={i.to} className={i.on ? 'active' : undefined} aria-current={i.on ? 'page' : undefined}>
-              {i.label}
-            </Link>
-          ))}
-        </nav>
-      )}
-      <main className="wallet-main">{children}</main>
-      <footer className="footer muted small">
-        <Link to="/" className="link">
-          {t('wallet.nav.home')}
-        </Link>{' '}
-        · {t('portal.footer')}
-      </footer>
-    </div>
+    <SectionFrame section="wallet" title={title} subtitle={subtitle} back={back} tabs={tabs ? items : undefined} navLabel={t('wallet.nav.label')} homeLabel={t('wallet.nav.home')}>
+      {children}
+    </SectionFrame>
   );
 }
 
@@ -815,7 +789,7 @@ export function VerifierApp({ me, signIn }: Props) {
     // Staff sign in; a verifying terminal (role code_terminal) uses its API key instead.
     <>
       {signIn}
-      <div className="wallet-main">
+      <div className="frame-main wallet-main">
         <TerminalKeyForm onSave={saveKey} />
       </div>
     </>
