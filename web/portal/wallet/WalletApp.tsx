@@ -153,7 +153,7 @@ function MyWallet() {
   return (
     <Frame title={t('wallet.title')} subtitle={t('wallet.subtitle')} tabs>
       {notice && (
-        <div className="alert" role="status">
+        <div className="note" role="status">
           {notice}
         </div>
       )}
