@@ -73,6 +73,10 @@ describe('claim', () => {
     expect(wangs.some((w) => mine.some((m) => m.certificateId === w.certificateId))).toBe(false);
     // Another person's certificate cannot be claimed (same answer as a missing one).
     expect((await zhang.post('/api/wallet/claim', { certificateId: wangs[0].certificateId })).statusCode).toBe(404);
+    // Not a certificate id at all: a 400 naming the field, not a lookup.
+    const bad = await zhang.post('/api/wallet/claim', { certificateId: 'not-a-uuid' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].path).toBe('/body/certificateId');
     const id = mine.find((c) => c.typeName === '居民身份证')!.certificateId;
     const first = await zhang.post('/api/wallet/claim', { certificateId: id });
     expect(first.statusCode).toBe(201);

@@ -16,7 +16,7 @@ export async function walletRoutes(app: FastifyInstance, wallet: WalletService) 
     '/api/wallet/claim',
     {
       config: { auth: 'authenticated' },
-      schema: { tags, summary: 'Add one of my certificates to my wallet (idempotent)', body: { type: 'object', required: ['certificateId'], additionalProperties: false, properties: { certificateId: { type: 'string', minLength: 1, maxLength: 100 } } } },
+      schema: { tags, summary: 'Add one of my certificates to my wallet (idempotent)', body: { type: 'object', required: ['certificateId'], additionalProperties: false, properties: { certificateId: { type: 'string', format: 'uuid' } } } },
     },
     async (req, reply) => {
       const r = await wallet.claim(req.actor!, req.body.certificateId);
