@@ -248,18 +248,21 @@ const USER_FIELDS: Record<string, string> = {
 
 const user = program.command('user').description('manage accounts');
 user
-  .command('add')
-  .description('create an account (e.g. the first administrator in production)')
-  .requiredOption('--username <u>', 'login name')
+  .command('add [username]')
+  .description('create an account (e.g. the first administrator in production): dq user add alice --role admin --password …')
+  .option('--username <u>', 'login name (or give it as the argument)')
   .requiredOption('--password <p>', 'password (10+ characters, three character classes)')
   .requiredOption('--role <role>', 'role code, e.g. admin, dept_officer, citizen (repeatable: comma-separated)')
-  .option('--org <code>', 'organisation code (department short code, division code or credit code)')
+  .option('--org <code>', 'organisation code (department short code, division code or credit code); staff without --org belong to the city-level bureau that runs the platform (the city file\'s bureau, DSJ for Qingdao); enterprise accounts need it')
   .option('--name <display>', 'display name')
   .option('--kind <kind>', 'citizen | enterprise | staff', 'staff')
   .option('--id-number <id>', 'citizen ID number (citizens)')
   .option('--json', 'print the created account as JSON')
-  .action(async (o: { username: string; password: string; role: string; org?: string; name?: string; kind: string; idNumber?: string; json?: boolean }) => {
+  .action(async (username: string | undefined, o: { username?: string; password: string; role: string; org?: string; name?: string; kind: string; idNumber?: string; json?: boolean }) => {
     jsonOutput = !!o.json;
+    if (username && o.username && username !== o.username) usage(`the username is given twice (${username} and --username ${o.username})`);
+    const login = username ?? o.username;
+    if (!login) usage('give the username: dq user add NAME (or --username NAME)');
     if (!['citizen', 'enterprise', 'staff'].includes(o.kind)) usage('--kind must be citizen, enterprise or staff');
     // Refuse a weak password before touching the database.
     const weak = passwordProblem(o.password);
@@ -267,16 +270,19 @@ user
     await withServices(config(), 'user add', async (s) => {
       const { seed } = await lazy.app();
       const { systemActor } = await import('./platform/auth/actor');
+      // Staff named without an organisation belong to the city-level bureau (the city file says which).
+      const { bureauCode, loadCityFile } = await import('./modules/org/org.seed');
+      const orgCode = o.org ?? (o.kind === 'staff' ? bureauCode(loadCityFile(s.config.cityFile)) : undefined);
       // A fresh database (e.g. the first administrator of a new installation) needs the roles and the
       // city's organisations first; an installed one already has them.
       const [{ n: roleCount }] = await s.database.query<{ n: number }>('select count(*)::int as n from roles');
-      if (roleCount === 0 || (o.org && !(await s.orgs.byCode(o.org)))) await seed(s, { demo: false });
-      const org = o.org ? await s.orgs.byCode(o.org) : null;
-      if (o.org && !org) throw new ReportedFailure(`--org: no organisation with code ${o.org}`);
+      if (roleCount === 0 || (orgCode && !(await s.orgs.byCode(orgCode)))) await seed(s, { demo: false });
+      const org = orgCode ? await s.orgs.byCode(orgCode) : null;
+      if (orgCode && !org) throw new ReportedFailure(o.org ? `--org: no organisation with code ${o.org}` : `the bureau ${orgCode} named by the city file is not seeded`);
       try {
         const u = await s.auth.createUser(systemActor('cli'), {
-          username: o.username,
-          displayName: o.name ?? o.username,
+          username: login,
+          displayName: o.name ?? login,
           kind: o.kind as 'staff',
           password: o.password,
           orgId: org?.id ?? null,
@@ -286,7 +292,8 @@ user
             .map((r) => r.trim())
             .filter(Boolean),
         });
-        print(!!o.json, u, `created ${u.username} (${u.kind}; roles ${u.roles.join(', ')})`);
+        const orgOut = org ? { code: org.code, name: org.name } : null;
+        print(!!o.json, { ...u, org: orgOut }, `created ${u.username} (${u.kind}; roles ${u.roles.join(', ')}${org ? `; organisation ${org.code} ${org.name}` : ''})`);
       } catch (err) {
         if (err instanceof AppError && err.errors?.length) {
           throw new ReportedFailure(err.errors.map((e) => `${USER_FIELDS[e.path] ?? e.path}: ${e.message}`).join('; '));

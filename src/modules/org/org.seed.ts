@@ -8,7 +8,9 @@ import { makeCreditCode } from '../../platform/ids';
 import type { OrgService } from './org.service';
 
 export interface CityFile {
-  city: { name: string; nameEn: string; divisionCode: string; province?: string; timezone?: string };
+  /** `bureau`: short code of the department that runs the platform (the big-data bureau); staff
+   *  accounts created without an organisation belong to it. Default: the first department. */
+  city: { name: string; nameEn: string; divisionCode: string; province?: string; timezone?: string; bureau?: string };
   districts: { code: string; name: string; nameEn: string }[];
   regionPartners?: { code: string; name: string; note?: string }[];
   departments: { short: string; name: string; en: string }[];
@@ -19,6 +21,13 @@ export const DEFAULT_CITY_FILE = path.resolve(path.dirname(fileURLToPath(import.
 
 export function loadCityFile(file = DEFAULT_CITY_FILE): CityFile {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as CityFile;
+}
+
+/** The short code of the city-level bureau that runs the platform (see CityFile.city.bureau). */
+export function bureauCode(city: CityFile): string {
+  const code = city.city.bureau ?? city.departments[0]?.short;
+  if (!code || !city.departments.some((d) => d.short === code)) throw new Error(`city file: bureau ${String(code)} is not one of its departments`);
+  return code;
 }
 
 // Sub-units give department scope something to contain; names are typical of the departments.
