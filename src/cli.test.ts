@@ -138,6 +138,8 @@ describe.concurrent('dq', () => {
     // Compare with the source folder directly (no dq process is running on it now).
     const source = await openDatabase({ dataDir: path.join(a, 'pgdata') });
     let tamperedSeq: number;
+    let afterDeleted: number;
+    let remaining: number;
     try {
       const usersInA = (await source.query<{ n: number }>('select count(*)::int as n from users'))[0].n;
       expect(usersInA).toBe(17); // twelve demo accounts, four gateway service accounts (the demo data-sharing calls) and root.admin; not the refused ones
@@ -146,17 +148,35 @@ describe.concurrent('dq', () => {
       tamperedSeq = (await source.query<{ s: number }>(`select seq::int as s from audit_log where action = 'user.create' order by seq limit 1`))[0].s;
       await source.query('alter table audit_log disable trigger user');
       await source.query(`update audit_log set actor_name = 'mallory' where seq = $1`, [tamperedSeq]);
+      // And delete a later one: verification reports both and checks every entry.
+      const seqs = (await source.query<{ s: number }>('select seq::int as s from audit_log order by seq')).map((x) => x.s);
+      const victim = seqs[seqs.length - 10];
+      afterDeleted = seqs[seqs.length - 9];
+      await source.query('delete from audit_log where seq = $1', [victim]);
       await source.query('alter table audit_log enable trigger user');
+      remaining = seqs.length - 1;
     } finally {
       await source.close();
     }
 
     const [broken, refused] = await Promise.all([dq(['--data-dir', a, 'audit', 'verify']), dq(['--data-dir', b, 'restore', '--from', backup])]);
     expect(broken.code, show(broken)).toBe(1);
-    expect(broken.stdout).toMatch(new RegExp(`audit chain BROKEN at entry ${tamperedSeq} \\(edited\\)`));
+    expect(broken.stdout).toMatch(new RegExp(`^entry ${tamperedSeq} \\(edited\\): its content does not match its hash`, 'm'));
+    expect(broken.stdout).toMatch(new RegExp(`^entry ${afterDeleted} \\(deleted\\): its previous-hash matches no entry`, 'm'));
+    expect(broken.stdout).toMatch(new RegExp(`^audit chain BROKEN at entry ${tamperedSeq} \\(edited\\): 2 broken entries \\(1 edited, 1 deleted\\) among ${remaining} entries checked`, 'm'));
     expect(broken.stderr).not.toMatch(/verified \d+\//); // progress goes to a terminal only
     expect(refused.code, show(refused)).toBe(1);
     expect(refused.stderr).toMatch(/is not empty; pass --force/);
+
+    const brokenJson = await dq(['--data-dir', a, 'audit', 'verify', '--json']);
+    expect(brokenJson.code, show(brokenJson)).toBe(1);
+    const report = json(brokenJson) as { breaks: { seq: number; reason: string }[] };
+    expect(report.breaks.map((x) => [x.seq, x.reason])).toEqual([
+      [tamperedSeq, 'edited'],
+      [afterDeleted, 'deleted'],
+    ]);
+    expect(report).toMatchObject({ ok: false, checked: remaining, broken: 2, byReason: { edited: 1, deleted: 1 }, brokenAt: report.breaks[0] });
+    expect(report).not.toHaveProperty('nextCursor');
 
     // (--force, which keeps the old folder aside, is covered in src/platform/db/backup.test.ts.)
   });

@@ -73,6 +73,8 @@ export interface RepairDeps {
   masterKey: Buffer;
   /** Seconds before the first retry of a failed delivery (doubles each attempt). */
   retryBaseSeconds?: number;
+  /** Seconds a claimed delivery stays reserved: a worker that dies while sending leaves it for this long (default 60). */
+  deliveryLeaseSeconds?: number;
   fetch?: typeof fetch;
 }
 
@@ -442,7 +444,7 @@ export class RepairService {
     for (;;) {
       const claimed = await rawRows<{ id: string }>(
         this.db,
-        sql`update credit_outbox set status = 'sending', lease_until = now() + interval '60 seconds', attempts = attempts + 1
+        sql`update credit_outbox set status = 'sending', lease_until = now() + make_interval(secs => ${this.d.deliveryLeaseSeconds ?? 60}), attempts = attempts + 1
             where id in (select id from credit_outbox
                          where (status = 'pending' and next_attempt_at <= now()) or (status = 'sending' and lease_until < now())
                          order by next_attempt_at limit 10 for update skip locked)
@@ -470,9 +472,14 @@ export class RepairService {
           error = (err as Error).message.slice(0, 500);
         }
         if (!error) {
-          await this.db.update(creditOutbox).set({ status: 'delivered', deliveredAt: new Date(), lastStatus: status, lastError: null, leaseUntil: null }).where(eq(creditOutbox.id, id));
+          // Delivered and, with the repair's last delivery, synced: in one transaction, so a crash between
+          // the two never leaves a repair whose every delivery landed waiting for ever.
+          await inTransaction(this.db, async (tx) => {
+            if (row.repairId) await tx.select({ id: creditRepairs.id }).from(creditRepairs).where(eq(creditRepairs.id, row.repairId)).for('update');
+            await tx.update(creditOutbox).set({ status: 'delivered', deliveredAt: new Date(), lastStatus: status, lastError: null, leaseUntil: null }).where(eq(creditOutbox.id, id));
+            if (row.repairId) await this.markSynced(tx, row.repairId);
+          });
           res.delivered++;
-          if (row.repairId) await this.markSynced(row.repairId);
         } else if (row.attempts >= row.maxAttempts) {
           await this.db.update(creditOutbox).set({ status: 'failed', lastStatus: status, lastError: error, leaseUntil: null }).where(eq(creditOutbox.id, id));
           this.d.log.error({ outboxId: id, url: row.url, error }, 'credit outbox delivery failed for good');
@@ -491,17 +498,19 @@ export class RepairService {
     return res;
   }
 
-  /** When every delivery of an approved repair has landed, the repair is synced. */
-  private async markSynced(repairId: string) {
-    const [{ open }] = await rawRows<{ open: number }>(this.db, sql`select count(*)::int as open from credit_outbox where repair_id = ${repairId} and status <> 'delivered'`);
+  /**
+   * When every delivery of an approved repair has landed, the repair is synced. Runs in the delivery's
+   * transaction, which holds the repair's row lock: two deliveries of one repair landing at once see
+   * each other's outcome.
+   */
+  private async markSynced(tx: Tx, repairId: string) {
+    const [{ open }] = await rawRows<{ open: number }>(tx, sql`select count(*)::int as open from credit_outbox where repair_id = ${repairId} and status <> 'delivered'`);
     if (open > 0) return;
     const actor = systemActor('credit.outbox');
-    await inTransaction(this.db, async (tx) => {
-      const [r] = await tx.update(creditRepairs).set({ state: 'synced', updatedAt: new Date() }).where(and(eq(creditRepairs.id, repairId), eq(creditRepairs.state, 'withdrawn'))).returning();
-      if (!r) return;
-      await this.event(tx, actor, repairId, 'sync', 'withdrawn', 'synced', null);
-      await recordAudit(tx, actor, { action: 'credit.repair.sync', entityType: 'credit_repair', entityId: repairId, orgId: r.deciderOrgId });
-    });
+    const [r] = await tx.update(creditRepairs).set({ state: 'synced', updatedAt: new Date() }).where(and(eq(creditRepairs.id, repairId), eq(creditRepairs.state, 'withdrawn'))).returning();
+    if (!r) return;
+    await this.event(tx, actor, repairId, 'sync', 'withdrawn', 'synced', null);
+    await recordAudit(tx, actor, { action: 'credit.repair.sync', entityType: 'credit_repair', entityId: repairId, orgId: r.deciderOrgId });
   }
 }
 

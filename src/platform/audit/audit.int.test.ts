@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type Client, type TestApp } from '../../test/app';
 import { systemActor } from '../auth/actor';
 import type { Database } from '../db/client';
-import { recordAudit, verifyAuditChain, type AuditEntry } from './audit.service';
+import { canonicalJson, entryHash, listAudit, recordAudit, verifyAuditChain, type AuditEntry } from './audit.service';
 
 let t: TestApp;
 let database: Database;
@@ -77,7 +77,9 @@ describe('the hash chain', () => {
     expect(after - before).toBe(12 + 4 + 1 + 3);
 
     const direct = await verifyAuditChain(database.db);
-    expect(direct).toEqual({ ok: true, checked: after, headSeq: Number(await lastSeq()) });
+    const [{ first }] = await database.query<{ first: number }>('select min(seq)::int as first from audit_log');
+    const head = Number(await lastSeq());
+    expect(direct).toEqual({ ok: true, checked: after, firstSeq: first, lastSeq: head, headSeq: head, broken: 0, byReason: {}, breaks: [], nextCursor: null });
 
     const viaApi = await admin.get('/api/audit/verify');
     expect(viaApi.statusCode).toBe(200);
@@ -107,7 +109,10 @@ describe('the hash chain', () => {
     const entriesBefore = await count(`seq < ${s}`);
     await behindTheTrigger(() => database.query(`update audit_log set summary = jsonb_set(summary, '{after,name}', '"forged name"') where seq = $1`, [s]).then(() => undefined));
     const r = await verifyAuditChain(database.db);
-    expect(r).toMatchObject({ ok: false, checked: entriesBefore, brokenAt: { seq: s, reason: 'edited' } });
+    // Every entry is still checked, and the edited one is the only break.
+    expect(r).toMatchObject({ ok: false, checked: await count(), broken: 1, byReason: { edited: 1 }, brokenAt: { seq: s, reason: 'edited' } });
+    expect(r.breaks).toEqual([r.brokenAt]);
+    expect(entriesBefore).toBeGreaterThan(0);
     const api = (await admin.get('/api/audit/verify')).json();
     expect(api.brokenAt).toMatchObject({ seq: s, reason: 'edited' });
 
@@ -129,7 +134,8 @@ describe('the hash chain', () => {
     const removed = await rawEntry(victim);
     await behindTheTrigger(() => database.query('delete from audit_log where seq = $1', [victim]).then(() => undefined));
     const r = await verifyAuditChain(database.db);
-    expect(r).toMatchObject({ ok: false, checked: seqs.indexOf(victim), brokenAt: { seq: next, reason: 'deleted' } });
+    expect(r).toMatchObject({ ok: false, checked: seqs.length - 1, broken: 1, brokenAt: { seq: next, reason: 'deleted' } });
+    expect(r.brokenAt!.detail).toContain(`after entry ${seqs[seqs.indexOf(victim) - 1]}`);
     await behindTheTrigger(() => reinsert(removed));
     expect((await verifyAuditChain(database.db)).ok).toBe(true);
   });
@@ -141,12 +147,68 @@ describe('the hash chain', () => {
     await behindTheTrigger(() => database.query('delete from audit_log where seq >= $1', [tail[0]]).then(() => undefined));
     const r = await verifyAuditChain(database.db);
     // Every remaining entry is intact; only the head says there should be more.
-    expect(r).toMatchObject({ ok: false, checked: seqs.length - 2, brokenAt: { seq: seqs[seqs.length - 3] + 1, reason: 'truncated' } });
+    expect(r).toMatchObject({ ok: false, checked: seqs.length - 2, broken: 1, brokenAt: { seq: seqs[seqs.length - 3] + 1, reason: 'truncated' } });
     expect(r.brokenAt!.detail).toContain(String(tail[1]));
     await behindTheTrigger(async () => {
       for (const e of removed) await reinsert(e);
     });
     expect((await verifyAuditChain(database.db)).ok).toBe(true);
+  });
+
+  it('names an edited, a deleted and a reordered entry, each at its seq, and checks every entry after them', async () => {
+    const seqs = (await database.query<{ s: number }>('select seq::int as s from audit_log order by seq')).map((x) => x.s);
+    expect(seqs.length).toBeGreaterThan(30);
+    const [edited, deleted, swapA, swapB, late] = [seqs[5], seqs[10], seqs[15], seqs[16], seqs[seqs.length - 3]];
+    const afterDeleted = seqs[11];
+    const originals = { edited: await rawEntry(edited), deleted: await rawEntry(deleted), late: await rawEntry(late) };
+    const swap = async () => {
+      await database.query('update audit_log set seq = -1 where seq = $1', [swapA]);
+      await database.query('update audit_log set seq = $1 where seq = $2', [swapA, swapB]);
+      await database.query('update audit_log set seq = $1 where seq = -1', [swapB]);
+    };
+    await behindTheTrigger(async () => {
+      await database.query(`update audit_log set summary = summary || '{"forged": true}'::jsonb where seq = $1`, [edited]);
+      await database.query('delete from audit_log where seq = $1', [deleted]);
+      await swap();
+      // Far past the first three: found only if the walk goes on after a break.
+      await database.query(`update audit_log set actor_name = 'mallory' where seq = $1`, [late]);
+    });
+    try {
+      const r = await verifyAuditChain(database.db);
+      expect(r.breaks.map((b) => [b.seq, b.reason])).toEqual([
+        [edited, 'edited'],
+        [afterDeleted, 'deleted'],
+        [swapA, 'reordered'],
+        [swapB, 'reordered'],
+        [late, 'edited'],
+      ]);
+      expect(r).toMatchObject({ ok: false, checked: seqs.length - 1, firstSeq: seqs[0], lastSeq: seqs[seqs.length - 1], broken: 5, byReason: { edited: 2, deleted: 1, reordered: 2 }, nextCursor: null });
+      expect(r.brokenAt).toEqual(r.breaks[0]);
+      expect(r.breaks[1].detail).toContain(`after entry ${seqs[9]}`);
+
+      // The API pages through the same breaks; the first break stays in brokenAt on every page.
+      const pages: { seq: number; reason: string }[][] = [];
+      let cursor: number | null = 0;
+      while (cursor !== null) {
+        const res = await admin.get(`/api/audit/verify?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(res.statusCode, res.body).toBe(200);
+        const body = res.json() as typeof r;
+        expect(body).toMatchObject({ ok: false, broken: 5, checked: r.checked, brokenAt: r.brokenAt });
+        pages.push(body.breaks);
+        cursor = body.nextCursor;
+      }
+      expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+      expect(pages.flat()).toEqual(r.breaks);
+      expect((await admin.get('/api/audit/verify?limit=0')).statusCode).toBe(400);
+    } finally {
+      await behindTheTrigger(async () => {
+        await database.query('update audit_log set summary = $2, actor_name = $3 where seq = $1', [edited, JSON.stringify(originals.edited.summary), originals.edited.actor_name]);
+        await database.query('update audit_log set actor_name = $2 where seq = $1', [late, originals.late.actor_name]);
+        await swap();
+        await reinsert(originals.deleted);
+      });
+    }
+    expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true, checked: seqs.length, broken: 0 });
   });
 
   it('keeps one chain under 20 concurrent audited writes (the advisory lock on PostgreSQL)', async () => {
@@ -168,6 +230,53 @@ describe('the hash chain', () => {
     const forks = await database.query('select prev_hash from audit_log group by prev_hash having count(*) > 1');
     expect(forks).toEqual([]);
     expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true, checked: before + 40 });
+  });
+});
+
+describe('input the database cannot hold as given', () => {
+  it('is stored as it was hashed: lone surrogates and U+0000 in keys, values and text columns, and odd numbers', async () => {
+    const actor = { ...systemActor('robot\ud800'), onBehalfOf: 'elder\u0000', requestId: 'req\udc00', ip: '::1' };
+    const entry = await recordAudit(database.db, actor, {
+      action: 'test.unstorable\u0000',
+      entityType: 'test',
+      entityId: 'id\ud800x\udbff',
+      orgId: gajId.toUpperCase(),
+      before: { ['k\ud800']: 'v\u0000', list: ['\udc00', 2n ** 70n, -0, 1e21, 2 ** 60, 5e-324, NaN, 0.1 + 0.2, 1e-7], ['\u0000']: { deep: ['\ud83d'] } },
+      after: { name: 'a\u0000b', pair: '😀' },
+      note: { reason: 'x'.repeat(1999) + '😀' },
+    });
+    expect(entry).toMatchObject({ actorName: 'robot\ufffd', onBehalfOf: 'elder\ufffd', requestId: 'req\ufffd', action: 'test.unstorable\ufffd', entityId: 'id\ufffdx\ufffd', orgId: gajId });
+    expect(entry.summary).toEqual({
+      before: { 'k\ufffd': 'v\ufffd', list: ['\ufffd', '1180591620717411303424', 0, 1e21, 2 ** 60, 5e-324, null, 0.30000000000000004, 1e-7], '\ufffd': { deep: ['\ufffd'] } },
+      after: { name: 'a\ufffdb', pair: '😀' },
+      // Cut at 2,000 code units, inside the pair: the half left over is a lone surrogate, stored as U+FFFD.
+      note: { reason: 'x'.repeat(1999) + '\ufffd…' },
+    });
+    const stored = (await listAudit(database.db, { entityId: entry.entityId!, limit: 5 })).items;
+    expect(stored).toHaveLength(1);
+    const { at: storedAt, ...storedRest } = stored[0];
+    const { at, ...rest } = entry;
+    expect(storedRest).toEqual(rest);
+    expect(new Date(storedAt).toISOString()).toBe(at);
+    // Byte for byte, in the form that is hashed (jsonb gave the keys back in its own order).
+    expect(canonicalJson(storedRest.summary)).toBe(canonicalJson(rest.summary));
+    expect(entryHash(stored[0])).toBe(entry.hash);
+    expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true, broken: 0 });
+  });
+
+  it('keeps the chain intact after a synonym whose term is a lone surrogate (PUT /api/svc/synonyms)', async () => {
+    const before = await count();
+    const res = await admin.put('/api/svc/synonyms', '{"term":"\\ud800","expansions":["a"]}');
+    // 400 once requests refuse unpaired surrogates; either way the trail must stay whole.
+    expect([200, 400], res.body).toContain(res.statusCode);
+    if (res.statusCode === 200) {
+      expect(await count()).toBe(before + 1);
+      const [last] = (await listAudit(database.db, { action: 'svc.synonym.set', limit: 1 })).items;
+      expect(last.entityId).toBe('\ufffd');
+      expect((await admin.delete(`/api/svc/synonyms/${encodeURIComponent('\ufffd')}`)).statusCode).toBe(204);
+    }
+    expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true, broken: 0 });
+    expect((await admin.get('/api/audit/verify')).json()).toMatchObject({ ok: true });
   });
 });
 

@@ -42,9 +42,24 @@ export async function auditRoutes(app: FastifyInstance, deps: AuditRouteDeps) {
     },
   );
 
-  app.get(
+  app.get<{ Querystring: { limit: number; cursor?: number } }>(
     '/api/audit/verify',
-    { config: { auth: P.auditVerify }, schema: { tags: ['audit'], summary: 'Walk the hash chain and report the first broken entry' } },
-    () => verifyAuditChain(deps.db),
+    {
+      config: { auth: P.auditVerify },
+      schema: {
+        tags: ['audit'],
+        summary: 'Walk the whole hash chain and report every broken entry',
+        description:
+          'Every entry up to the recorded head is checked, whatever breaks on the way. `breaks` lists up to `limit` of them in seq order (after `cursor`, a seq: pass `nextCursor` for the next page); `broken` and `byReason` count them all; `brokenAt` is the first break of the chain.',
+        querystring: {
+          type: 'object',
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            cursor: { type: 'integer', minimum: 0 },
+          },
+        },
+      },
+    },
+    (req) => verifyAuditChain(deps.db, { limit: req.query.limit, afterSeq: req.query.cursor }),
   );
 }

@@ -1,6 +1,7 @@
 // Append-only audit trail chained by SHA-256: each entry's hash covers its content and the previous
-// hash, so editing or deleting any entry breaks the chain from there on. Appends serialise on an
-// advisory lock inside the caller's transaction: the entry lands with the change it describes, or not at all.
+// hash, so editing, deleting, inserting or moving an entry breaks the chain there; verification reports
+// every break and keeps going. Appends serialise on an advisory lock inside the caller's transaction: the
+// entry lands with the change it describes, or not at all.
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gt, is, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
@@ -51,6 +52,44 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
+// ---- what PostgreSQL gives back ------------------------------------------------------------------------
+//
+// An entry's hash must be computed over exactly what the database returns, or verification reports an
+// honest entry as edited. PostgreSQL's text and jsonb hold well-formed UTF-8 without U+0000: a lone UTF-16
+// surrogate reaches a text column as U+FFFD (the driver's UTF-8 encoding) and makes a jsonb insert fail,
+// and U+0000 makes both fail. jsonb keeps one value per key (the last), sorts keys, and stores numbers as
+// numeric, which the drivers hand back through JSON.parse: after one JSON round trip every number is a
+// finite double whose shortest form parses back to the same double (-0 becomes 0, NaN and ±Infinity
+// null), so JSON numbers survive jsonb unchanged; BigInt, which JSON cannot carry, is kept as its decimal
+// string. uuid columns come back in lower case. Entries are normalised by these rules before they are
+// hashed and stored; on anything the old code could store and verify the rules change nothing, so
+// entries written before them verify with the same hash function (see docs/SECURITY.md).
+
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be found
+const UNSTORABLE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\u0000/g;
+
+/** A string as PostgreSQL text and jsonb hold it: lone surrogates and U+0000 become U+FFFD. */
+export function storableText(s: string): string {
+  return s.replace(UNSTORABLE, '\ufffd');
+}
+
+/** Any value as a jsonb column gives it back (see above); keys and strings through storableText. */
+export function storableJson(value: unknown): unknown {
+  const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  return text === undefined ? null : clean(JSON.parse(text));
+}
+
+function clean(v: unknown): unknown {
+  if (typeof v === 'string') return storableText(v);
+  if (Array.isArray(v)) return v.map(clean);
+  // fromEntries defines own properties (a "__proto__" key stays a key) and the last of equal keys wins, as in jsonb.
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [storableText(k), clean(x)]));
+  return v;
+}
+
+const storableOrNull = (s: string | null | undefined) => (s === null || s === undefined ? null : storableText(String(s)));
+const uuidOrNull = (s: string | null | undefined) => (s === null || s === undefined ? null : String(s).toLowerCase());
+
 export function entryHash(e: Omit<AuditEntry, 'seq' | 'hash'>): string {
   const body = canonicalJson({
     at: new Date(e.at).toISOString(),
@@ -99,25 +138,24 @@ export async function recordAudit(db: DbOrTx, actor: Actor, input: AuditInput): 
 async function appendEntry(db: Tx, actor: Actor, input: AuditInput): Promise<AuditEntry> {
   await db.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
   const [last] = await db.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
-  const summary = JSON.parse(
-    JSON.stringify({
-      ...(input.before !== undefined ? { before: redact(input.before) } : {}),
-      ...(input.after !== undefined ? { after: redact(input.after) } : {}),
-      ...(input.note ? { note: redact(input.note) } : {}),
-    }),
-  ) as Record<string, unknown>;
+  // Normalised to what the database will give back, so the hash covers exactly what is stored.
+  const summary = storableJson({
+    ...(input.before !== undefined ? { before: redact(input.before) } : {}),
+    ...(input.after !== undefined ? { after: redact(input.after) } : {}),
+    ...(input.note ? { note: redact(input.note) } : {}),
+  }) as Record<string, unknown>;
   const base = {
     at: new Date().toISOString(),
-    actorId: actor.userId,
-    actorName: actor.username,
-    onBehalfOf: actor.onBehalfOf ?? null,
-    action: input.action,
-    entityType: input.entityType,
-    entityId: input.entityId ?? null,
-    orgId: input.orgId ?? null,
+    actorId: uuidOrNull(actor.userId),
+    actorName: storableText(actor.username),
+    onBehalfOf: storableOrNull(actor.onBehalfOf),
+    action: storableText(input.action),
+    entityType: storableText(input.entityType),
+    entityId: storableOrNull(input.entityId),
+    orgId: uuidOrNull(input.orgId),
     summary,
-    requestId: actor.requestId ?? null,
-    ip: actor.ip ?? null,
+    requestId: storableOrNull(actor.requestId),
+    ip: storableOrNull(actor.ip),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
   const hash = entryHash(base);
@@ -134,28 +172,174 @@ async function appendEntry(db: Tx, actor: Actor, input: AuditInput): Promise<Aud
 }
 
 /**
- * Why verification failed. `edited`: the entry's content no longer matches its hash. `deleted`: its
- * previous-hash does not match the entry before it (an entry in between was deleted, or the one before
- * was rewritten together with its hash). `truncated`: the chain ends before the recorded head. `head-missing`:
- * entries exist but the head anchor is gone.
+ * Why an entry is reported. `edited`: its content no longer matches its hash. `deleted`: its previous-hash
+ * names no entry (the entry before it was deleted, or rewritten together with its hash); reported at the
+ * entry after the gap. `reordered`: it chains to an existing entry, but not to the one before it, and the
+ * one after it does not chain to it (entries were moved or swapped; each displaced entry is reported).
+ * `inserted`: no entry chains to it, and it either chains to nothing or the entry after it chains past it.
+ * `truncated`: the chain ends before the recorded head. `head-missing`: entries exist but the head anchor is gone.
  */
-export type AuditBreakReason = 'edited' | 'deleted' | 'truncated' | 'head-missing';
+export type AuditBreakReason = 'edited' | 'deleted' | 'reordered' | 'inserted' | 'truncated' | 'head-missing';
+
+export interface AuditBreak {
+  seq: number;
+  reason: AuditBreakReason;
+  detail: string;
+}
 
 export interface VerifyResult {
   ok: boolean;
+  /** Entries read (every entry up to the head, whatever broke on the way). */
   checked: number;
-  /** First entry that does not match (edited, or the one after a deleted entry). */
-  brokenAt?: { seq: number; reason: AuditBreakReason; detail: string };
-  headSeq?: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  /** The recorded head (null when there is none). */
+  headSeq: number | null;
+  /** How many breaks, in all, and by reason (whether or not they are listed). */
+  broken: number;
+  byReason: Partial<Record<AuditBreakReason, number>>;
+  /** The breaks after the cursor, in seq order, at most `limit` (a page never splits one seq's breaks). */
+  breaks: AuditBreak[];
+  /** Pass as `afterSeq` for the next page of breaks; null when this page lists the last one. */
+  nextCursor: number | null;
+  /** The first break of the whole chain (what earlier versions reported alone). */
+  brokenAt?: AuditBreak;
 }
 
+export interface VerifyOptions {
+  /** List at most this many breaks (default 100); they are counted all the same. */
+  limit?: number;
+  /** List only breaks at entries after this seq (paging through breaks). */
+  afterSeq?: number;
+  /** Called with every break as it is found, in seq order (the CLI streams them). */
+  onBreak?: (b: AuditBreak) => void;
+  onProgress?: (checked: number, total: number) => void;
+  /** Entries read per query. */
+  batchSize?: number;
+  /** How far (in entries, each way) reorders and insertions are recognised; farther ones still break, under another reason. */
+  window?: number;
+}
+
+/** What the walk keeps of an entry once its content has been checked. */
+interface Link {
+  seq: number;
+  hash: string;
+  prevHash: string;
+  contentOk: boolean;
+  hint: string;
+}
+
+const GENESIS_LINK: Link = { seq: 0, hash: GENESIS_HASH, prevHash: '', contentOk: true, hint: '' };
+
 /**
- * Walk the chain in order, in pages, up to the head anchor, and report the first break. The head is read
- * first: entries are appended under a lock in seq order, so everything up to it is committed, and entries
- * appended while the walk runs (a live server) are left for the next verification instead of looking
- * like a mismatch.
+ * Classifies entries fed in seq order by their links, never stopping at a break. It keeps a window of
+ * `window` entries behind and ahead of the one it classifies (seq, hash, previous-hash: a few hundred bytes
+ * each), so memory stays bounded however long the chain.
  */
-export async function verifyAuditChain(db: Db, onProgress?: (checked: number, total: number) => void): Promise<VerifyResult> {
+export class ChainWalker {
+  private rows: Link[] = [];
+  private next = 0;
+  private readonly byHash = new Map<string, Link>();
+  private readonly pointers = new Map<string, number>();
+  private lastReported = -1;
+
+  constructor(
+    private readonly head: { seq: number; hash: string } | null,
+    private readonly emit: (b: AuditBreak) => void,
+    private readonly window = 10_000,
+  ) {}
+
+  push(l: Link): void {
+    this.rows.push(l);
+    if (!this.byHash.has(l.hash)) this.byHash.set(l.hash, l);
+    this.pointers.set(l.prevHash, (this.pointers.get(l.prevHash) ?? 0) + 1);
+    while (this.rows.length - this.next > this.window) this.classify();
+    if (this.next > 2 * this.window) this.forget(this.next - this.window);
+  }
+
+  /** Classify what is left, then compare the end of the chain with the recorded head. */
+  finish(): void {
+    while (this.next < this.rows.length) this.classify();
+    const last = this.rows[this.rows.length - 1];
+    const head = this.head;
+    if (!head) {
+      if (last) this.report(last.seq, 'head-missing', 'the recorded head of the chain is missing: entries may have been removed from the end');
+    } else if (!last || head.seq > last.seq) {
+      const at = last?.seq ?? 0;
+      this.report(at + 1, 'truncated', `the chain ends at entry ${at || '(none)'} but the recorded head is entry ${head.seq}: entries were removed from the end`);
+    } else if (head.hash !== last.hash && this.lastReported !== last.seq) {
+      this.report(last.seq, 'edited', 'the last entry does not match the recorded head: it was rewritten together with its hash');
+    }
+  }
+
+  private report(seq: number, reason: AuditBreakReason, detail: string) {
+    this.lastReported = seq;
+    this.emit({ seq, reason, detail });
+  }
+
+  private forget(n: number) {
+    for (const l of this.rows.splice(0, n)) {
+      if (this.byHash.get(l.hash) === l) this.byHash.delete(l.hash);
+      const c = (this.pointers.get(l.prevHash) ?? 1) - 1;
+      if (c > 0) this.pointers.set(l.prevHash, c);
+      else this.pointers.delete(l.prevHash);
+    }
+    this.next -= n;
+  }
+
+  private pred(hash: string): Link | undefined {
+    return hash === GENESIS_HASH ? GENESIS_LINK : this.byHash.get(hash);
+  }
+
+  private pointedTo(l: Link): boolean {
+    return (this.pointers.get(l.hash) ?? 0) > 0 || this.head?.hash === l.hash;
+  }
+
+  private classify() {
+    const i = this.next++;
+    const r = this.rows[i];
+    const p: Link | undefined = this.rows[i - 1];
+    const n: Link | undefined = this.rows[i + 1];
+    if (!r.contentOk) this.report(r.seq, 'edited', `its content does not match its hash: the entry was edited${r.hint}`);
+    const after = p ? `entry ${p.seq}` : 'the start of the chain';
+    // The entry after this one chains to it (the last one: the head records it).
+    const outOk = n ? n.prevHash === r.hash : !this.head || this.head.hash === r.hash;
+    if (r.prevHash === (p ? p.hash : GENESIS_HASH)) {
+      if (outOk || !n || this.pointedTo(r)) return;
+      const skipTo = this.pred(n.prevHash);
+      if (skipTo && skipTo.seq < r.seq) {
+        this.report(r.seq, 'inserted', `no entry chains to it, and entry ${n.seq} after it chains to ${skipTo.seq ? `entry ${skipTo.seq}` : 'the start of the chain'} before it: it was inserted`);
+      }
+      return;
+    }
+    const pred = this.pred(r.prevHash);
+    if (!pred) {
+      if (!this.pointedTo(r) && n) this.report(r.seq, 'inserted', 'it chains to no entry and no entry chains to it: it was inserted');
+      else this.report(r.seq, 'deleted', `its previous-hash matches no entry: the entry before it (after ${after}) was deleted, or rewritten together with its hash`);
+      return;
+    }
+    if (!outOk) {
+      this.report(r.seq, 'reordered', `it chains to ${pred.seq ? `entry ${pred.seq}` : 'the start of the chain'} but stands after ${after}: entries were moved or swapped`);
+    }
+    // Otherwise this entry is in place and a neighbour is not; that neighbour is reported.
+  }
+}
+
+type ProgressFn = (checked: number, total: number) => void;
+
+const TEXT_COLUMNS = ['actorName', 'onBehalfOf', 'action', 'entityType', 'entityId', 'requestId', 'ip'] as const;
+
+/**
+ * Walk the whole chain in seq order, in batches, up to the head anchor, and report every break. The head
+ * is read first: entries are appended under a lock in seq order, so everything up to it is committed, and
+ * entries appended while the walk runs (a live server) are left for the next verification instead of
+ * looking like a mismatch.
+ */
+export async function verifyAuditChain(db: Db, options: VerifyOptions | ProgressFn = {}): Promise<VerifyResult> {
+  const o: VerifyOptions = typeof options === 'function' ? { onProgress: options } : options;
+  const limit = o.limit ?? 100;
+  const afterSeq = o.afterSeq ?? 0;
+  const batchSize = o.batchSize ?? 1000;
   const [headRow] = await db.select().from(appMeta).where(eq(appMeta.key, 'audit_head'));
   const head = headRow ? (headRow.value as { seq: number; hash: string }) : null;
   const upTo = head ? lte(auditLog.seq, head.seq) : undefined;
@@ -164,34 +348,43 @@ export async function verifyAuditChain(db: Db, onProgress?: (checked: number, to
     head ? sql`select count(*)::text as total from audit_log where seq <= ${head.seq}` : sql`select count(*)::text as total from audit_log`,
   );
   const totalN = Number(total);
-  let prev = GENESIS_HASH;
+  const result: VerifyResult = { ok: true, checked: 0, firstSeq: null, lastSeq: null, headSeq: head?.seq ?? null, broken: 0, byReason: {}, breaks: [], nextCursor: null };
+  let more = false;
+  const walker = new ChainWalker(
+    head,
+    (b) => {
+      result.broken++;
+      result.byReason[b.reason] = (result.byReason[b.reason] ?? 0) + 1;
+      result.brokenAt ??= b;
+      o.onBreak?.(b);
+      if (b.seq <= afterSeq || more) return;
+      const lastListed = result.breaks[result.breaks.length - 1];
+      if (result.breaks.length < limit || lastListed?.seq === b.seq) result.breaks.push(b);
+      else more = true;
+    },
+    o.window,
+  );
   let lastSeq = 0;
-  let checked = 0;
-  const broken = (seq: number, reason: AuditBreakReason, detail: string): VerifyResult => ({ ok: false, checked, brokenAt: { seq, reason, detail } });
   for (;;) {
-    const page = await db.select().from(auditLog).where(and(gt(auditLog.seq, lastSeq), upTo)).orderBy(asc(auditLog.seq)).limit(2000);
+    const page = await db.select().from(auditLog).where(and(gt(auditLog.seq, lastSeq), upTo)).orderBy(asc(auditLog.seq)).limit(batchSize);
     if (page.length === 0) break;
     for (const r of page) {
       const e = r as unknown as AuditEntry;
-      if (e.prevHash !== prev) {
-        return broken(e.seq, 'deleted', `its previous-hash does not match entry ${lastSeq || '(genesis)'}: an entry before it was deleted, or the one before it was rewritten`);
-      }
-      if (entryHash(e) !== e.hash) return broken(e.seq, 'edited', 'its content does not match its hash: the entry was edited');
-      prev = e.hash;
+      const contentOk = entryHash(e) === e.hash;
+      // Before normalisation, an unpaired surrogate in a text column was hashed as itself and stored as U+FFFD.
+      const hint = !contentOk && TEXT_COLUMNS.some((c) => e[c]?.includes('\ufffd')) ? ' (it holds U+FFFD: an entry written before entries were normalised for storage, from input with an unpaired surrogate, breaks like this without tampering)' : '';
+      walker.push({ seq: e.seq, hash: e.hash, prevHash: e.prevHash, contentOk, hint });
+      result.firstSeq ??= e.seq;
       lastSeq = e.seq;
-      checked++;
+      result.checked++;
     }
-    onProgress?.(checked, totalN);
+    o.onProgress?.(result.checked, totalN);
   }
-  if (head) {
-    if (head.seq !== lastSeq) {
-      return broken(lastSeq + 1, 'truncated', `the chain ends at entry ${lastSeq} but the recorded head is entry ${head.seq}: entries were removed from the end`);
-    }
-    if (head.hash !== prev) return broken(lastSeq, 'edited', 'the last entry does not match the recorded head: it was rewritten together with its hash');
-  } else if (checked > 0) {
-    return broken(lastSeq, 'head-missing', 'the recorded head of the chain is missing');
-  }
-  return { ok: true, checked, headSeq: lastSeq };
+  walker.finish();
+  result.lastSeq = result.checked ? lastSeq : null;
+  result.ok = result.broken === 0;
+  if (more && result.breaks.length) result.nextCursor = result.breaks[result.breaks.length - 1].seq;
+  return result;
 }
 
 export interface AuditFilter {

@@ -19,11 +19,22 @@ interface Filters {
   to?: string;
 }
 
+interface VerifyBreak {
+  seq: number;
+  reason: string;
+  detail?: string;
+}
+
 interface VerifyResult {
   ok: boolean;
   checked: number;
-  brokenAt?: { seq: number; reason: string; detail?: string };
+  /** Every break counts; `breaks` lists the first page of them (older servers sent only brokenAt). */
+  broken?: number;
+  breaks?: VerifyBreak[];
+  brokenAt?: VerifyBreak;
 }
+
+const BREAK_REASONS = ['edited', 'deleted', 'reordered', 'inserted', 'truncated', 'head-missing'];
 
 /** Audit summaries are small JSON documents; show them as "key: value" pairs. */
 function summaryText(v: unknown): string {
@@ -136,9 +147,23 @@ export default function Audit() {
             type={verify.data.ok ? 'success' : 'error'}
             title={t('console.audit.verifyTitle')}
             description={
-              verify.data.ok
-                ? t('console.audit.verifyOk', { count: verify.data.checked })
-                : t('console.audit.verifyBroken', { seq: verify.data.brokenAt?.seq ?? '?', reason: verify.data.brokenAt?.detail ?? verify.data.brokenAt?.reason ?? '' })
+              verify.data.ok ? (
+                t('console.audit.verifyOk', { count: verify.data.checked })
+              ) : verify.data.breaks?.length ? (
+                <>
+                  {t('console.audit.verifyBrokenCount', { count: verify.data.broken ?? verify.data.breaks.length, checked: verify.data.checked })}
+                  <ul className="verify-breaks">
+                    {verify.data.breaks.map((b) => (
+                      <li key={`${b.seq}-${b.reason}`}>
+                        {t('console.audit.verifyBreak', { seq: b.seq, reason: BREAK_REASONS.includes(b.reason) ? t(`console.audit.breakReason.${b.reason}`) : b.reason })}
+                      </li>
+                    ))}
+                  </ul>
+                  {(verify.data.broken ?? 0) > verify.data.breaks.length && t('console.audit.verifyBreaksMore', { count: verify.data.breaks.length })}
+                </>
+              ) : (
+                t('console.audit.verifyBroken', { seq: verify.data.brokenAt?.seq ?? '?', reason: verify.data.brokenAt?.detail ?? verify.data.brokenAt?.reason ?? '' })
+              )
             }
             data-testid="verify-result"
           />
