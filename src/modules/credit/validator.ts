@@ -28,6 +28,7 @@ export const PROBLEM_CODES = {
   'duplicate-in-file': 'the document number appears earlier in the same file',
   'duplicate-published': 'a record with this document number is already published',
   'authority-not-allowed': 'the submitter may not publish for this authority',
+  'invalid-text': 'contains control characters or unpaired surrogates (the platform text rule)',
 } as const;
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 
@@ -85,6 +86,7 @@ function message(code: ProblemCode, f: FieldDef | undefined, detail?: string): s
     'duplicate-in-file': `${name}与本文件第 ${detail} 行重复`,
     'duplicate-published': `${name}已有相同文号的记录公示`,
     'authority-not-allowed': `${name}不是本单位可以报送的机关${detail ? `（${detail}）` : ''}`,
+    'invalid-text': `${name}含有控制字符或不完整的 Unicode 字符${detail ? `（${detail}）` : ''}`,
   };
   return base[code];
 }
@@ -227,6 +229,8 @@ export function validateRecord(kind: CreditKind, record: Record<string, unknown>
 export interface RowInput {
   row: number;
   values: Record<string, string>;
+  /** Cells the file reader found breaking the platform's text rule (see platform/text). */
+  textProblems?: { field: string; message: string }[];
 }
 
 /**
@@ -243,12 +247,16 @@ export async function* validateRows(
   const k = KEYS[kind];
   const size = opts.chunk ?? 1000;
   let buffer: RowInput[] = [];
+  const fieldDefs = new Map(FIELDS[kind].map((f) => [f.code, f]));
   const flush = async function* () {
     if (opts.lookupPublished) {
       const keys = buffer.map((r) => ({ authorityCode: r.values[k.authorityCode]?.trim() ?? '', docNo: r.values[k.docNo]?.trim() ?? '' })).filter((x) => x.docNo);
       published = keys.length ? await opts.lookupPublished(keys) : new Set();
     }
-    for (const r of buffer) yield { ...r, problems: validator.check(r.row, r.values) };
+    for (const r of buffer) {
+      const textual: Problem[] = (r.textProblems ?? []).map((p) => ({ row: r.row, field: p.field, code: 'invalid-text', message: message('invalid-text', fieldDefs.get(p.field), p.message) }));
+      yield { ...r, problems: [...textual, ...validator.check(r.row, r.values)] };
+    }
     buffer = [];
   };
   for await (const r of rows) {

@@ -7,6 +7,7 @@ import { recordAudit } from '../../platform/audit/audit.service';
 import { type Actor, can, requirePermission } from '../../platform/auth/actor';
 import { inTransaction, rows, type Tx } from '../../platform/db/client';
 import { exportStream, readRows, type Column, type RowProblem, type TabularFormat } from '../../platform/files';
+import { findTextProblems } from '../../platform/text';
 import type { Org } from '../org';
 import { APPLICANT_TYPES, applicantOf, codeOf, HANDLING_MODES, ITEM_KINDS, type ItemDefinition, type ItemKind } from './model';
 import { type CatalogueService, definitionOf, SVC } from './svc.service';
@@ -110,9 +111,9 @@ export class CatalogueFiles {
     const seenKeys = new Map<string, number>();
     let count = 0;
 
-    for await (const { row, values: v } of readRows(format, input, { columns: CATALOGUE_COLUMNS, required: REQUIRED_IMPORT_COLUMNS, maxRows: opts.maxRows })) {
+    for await (const { row, values: v, textProblems } of readRows(format, input, { columns: CATALOGUE_COLUMNS, required: REQUIRED_IMPORT_COLUMNS, maxRows: opts.maxRows })) {
       count++;
-      const problems: RowProblem[] = [];
+      const problems: RowProblem[] = (textProblems ?? []).map((p) => ({ row, field: p.field, message: p.message }));
       const bad = (field: string, message: string) => problems.push({ row, field, message });
       const int = (field: 'legalDays' | 'promisedDays') => {
         const s = v[field] ?? '';
@@ -126,7 +127,14 @@ export class CatalogueFiles {
         const s = v[field];
         if (!s) return fallback;
         try {
-          return JSON.parse(s) as T;
+          const parsed = JSON.parse(s) as T;
+          // Escapes inside the JSON (\u0000) meet the platform's text rule only once parsed.
+          const textual = findTextProblems(parsed, '');
+          if (textual.length) {
+            bad(field, textual.map((p) => `${p.path || '/'} ${p.message}`).join('; '));
+            return fallback;
+          }
+          return parsed;
         } catch {
           bad(field, 'not valid JSON');
           return fallback;

@@ -5,6 +5,7 @@ import { PassThrough, Readable, Transform, type TransformCallback } from 'node:s
 import { parse as parseCsv } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { AppError } from '../http/problem';
+import { checkRowText, type RowTextProblem } from '../text';
 
 export type TabularFormat = 'csv' | 'xlsx';
 
@@ -82,6 +83,11 @@ export interface ReadRow {
   /** 1-based row number as a spreadsheet shows it (the header is row 1). */
   row: number;
   values: Record<string, string>;
+  /**
+   * Cells that break the platform's text rule (control characters, unpaired surrogates): the importer
+   * rejects the row with these. The values then show the offending characters as U+FFFD.
+   */
+  textProblems?: RowTextProblem[];
 }
 
 export interface ReadOptions {
@@ -154,7 +160,7 @@ export async function* readRows(format: TabularFormat, input: Readable, opts: Re
         }
         if (record.every((c) => !c.trim())) continue;
         guard();
-        yield { row: line, values: toRecord(keys, record) };
+        yield withTextCheck(line, toRecord(keys, record));
       }
     } catch (err) {
       if (err instanceof AppError) throw err;
@@ -179,7 +185,7 @@ export async function* readRows(format: TabularFormat, input: Readable, opts: Re
         }
         if (cells.every((c) => !c.trim())) continue;
         guard();
-        yield { row: row.number, values: toRecord(keys, cells) };
+        yield withTextCheck(row.number, toRecord(keys, cells));
       }
       break; // the first worksheet only
     }
@@ -188,6 +194,11 @@ export async function* readRows(format: TabularFormat, input: Readable, opts: Re
     throw new AppError(422, 'unprocessable', 'Cannot process', `not a readable Excel (.xlsx) file: ${(err as Error).message}`);
   }
   if (!keys) throw new AppError(422, 'unprocessable', 'Cannot process', 'the workbook is empty: expected a header row');
+}
+
+function withTextCheck(row: number, values: Record<string, string>): ReadRow {
+  const bad = checkRowText(values);
+  return bad ? { row, values: bad.shown, textProblems: bad.problems } : { row, values };
 }
 
 function excelCellText(v: unknown): string {

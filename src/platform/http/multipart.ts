@@ -2,6 +2,7 @@
 // text fields before the file are collected, the file part is handed to the consumer as a stream while
 // the request is still arriving, so a 50,000-row file is validated without being held in memory.
 import { PassThrough, type Readable } from 'node:stream';
+import { shownText, textProblem } from '../text';
 import { AppError } from './problem';
 
 export interface FilePart {
@@ -12,6 +13,16 @@ export interface FilePart {
 }
 
 const bad = (detail: string) => new AppError(400, 'bad-request', 'Bad request', detail, [{ path: '/body/file', message: detail }]);
+/** A field or file name refused by the platform's text rule (see platform/text). */
+const textRefused = (path: string, message: string) => new AppError(400, 'validation', 'Invalid request', `${path}: ${message}`, [{ path, message }]);
+
+function decodeFileName(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw bad('the file name (filename*) is not valid percent-encoded UTF-8');
+  }
+}
 
 export function boundaryOf(contentType: string | undefined): string | null {
   const m = /^multipart\/form-data\s*;.*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType ?? '');
@@ -30,7 +41,7 @@ function parseHeaders(block: string): { name: string | null; fileName: string | 
     if (key === 'content-disposition') {
       name = /\bname="([^"]*)"/i.exec(value)?.[1] ?? null;
       const star = /\bfilename\*=UTF-8''([^;]+)/i.exec(value)?.[1];
-      fileName = star ? decodeURIComponent(star) : (/\bfilename="([^"]*)"/i.exec(value)?.[1] ?? null);
+      fileName = star ? decodeFileName(star) : (/\bfilename="([^"]*)"/i.exec(value)?.[1] ?? null);
     } else if (key === 'content-type') contentType = value;
   }
   return { name, fileName, contentType };
@@ -79,7 +90,12 @@ export async function readMultipart<T>(
     }
   };
   const endPart = () => {
-    if (state === 'field') fields[fieldName] = Buffer.concat(fieldChunks).toString('utf8');
+    if (state === 'field') {
+      const value = Buffer.concat(fieldChunks).toString('utf8');
+      const p = textProblem(value) ?? (textProblem(fieldName) && `field name ${textProblem(fieldName)}`);
+      if (p) throw textRefused(`/body/${shownText(fieldName)}`, p);
+      fields[fieldName] = value;
+    }
     if (state === 'file' && file) file.end();
   };
 
@@ -123,6 +139,8 @@ export async function readMultipart<T>(
         }
         const h = parseHeaders(buf.subarray(0, end).toString('utf8'));
         buf = buf.subarray(end + 4);
+        const nameProblem = h.fileName !== null ? textProblem(h.fileName) : null;
+        if (nameProblem) throw textRefused(`/body/${shownText(h.name ?? 'file')}/filename`, `the file name ${nameProblem}`);
         if (h.fileName !== null && h.name === fileField && !seenFile) {
           seenFile = true;
           file = new PassThrough();

@@ -55,6 +55,8 @@ export const errors = {
   notFound: (what: string) => new AppError(404, 'not-found', 'Not found', `${what} was not found`),
   conflict: (detail: string, extra?: Record<string, unknown>) => new AppError(409, 'conflict', 'Conflict', detail, undefined, extra),
   locked: (detail: string) => new AppError(423, 'locked', 'Locked', detail),
-  tooMany: (detail: string) => new AppError(429, 'rate-limited', 'Too many requests', detail),
+  /** 429; with retryAfterSeconds the answer carries a Retry-After header (sendProblem sets it). */
+  tooMany: (detail: string, retryAfterSeconds?: number) =>
+    new AppError(429, 'rate-limited', 'Too many requests', detail, undefined, retryAfterSeconds ? { retryAfter: retryAfterSeconds } : {}),
   unprocessable: (detail: string, errs?: FieldError[]) => new AppError(422, 'unprocessable', 'Cannot process', detail, errs),
 };

@@ -15,6 +15,7 @@ import client from 'prom-client';
 import type { Config } from '../../config';
 import { can, type Actor } from '../auth/actor';
 import type { AuthService } from '../auth/auth.service';
+import { findTextProblems, textProblem } from '../text/text-rule';
 import { AppError, problemType, type FieldError, type Problem } from './problem';
 import './types';
 
@@ -154,12 +155,35 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<{ app: Fas
     }
   });
 
+  // ---- the platform's text rule, before schema validation -----------------------------------------
+  // Every string that arrives as data — body values and field names, query, path parameters and the
+  // headers that are stored — meets one rule (src/platform/text/text-rule.ts): no control characters
+  // but tab and line breaks, no unpaired surrogates, bounded nesting. Refused with 400 naming the field.
+  app.addHook('preValidation', async (req, reply) => {
+    const problems = [
+      ...findTextProblems(req.params, '/params'),
+      ...findTextProblems(req.query, '/querystring'),
+      ...findTextProblems(req.body, '/body'),
+    ];
+    for (const h of DATA_HEADERS) {
+      const v = req.headers[h];
+      const p = typeof v === 'string' ? textProblem(v) : null;
+      if (p) problems.push({ path: `/headers/${h}`, message: p });
+    }
+    if (problems.length) {
+      return sendProblem(reply, req, new AppError(400, 'validation', 'Invalid request', problems.map((e) => `${e.path}: ${e.message}`).join('; '), problems));
+    }
+  });
+
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', req.id);
+    // What a signed-in caller sees (or a sign-in sets) is theirs: no shared or browser cache keeps it.
+    // Routes that mean to be cached (public trust lists, status lists) set their own Cache-Control.
+    if ((req.actor || req.session || reply.hasHeader('set-cookie')) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
 
@@ -185,6 +209,13 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<{ app: Fas
       const code = fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || /JSON/i.test(fe.message) ? 'malformed-json' : 'bad-request';
       return sendProblem(reply, req, new AppError(status, code, code === 'malformed-json' ? 'Malformed JSON body' : 'Bad request', fe.message));
     }
+    // Input the schema could not describe but the database refuses (a number past a column's range, text
+    // too long for an index): the caller's mistake, not ours. Services name the field where they can.
+    const dataError = databaseInputError(err);
+    if (dataError) {
+      req.log.warn({ err }, 'input refused by the database');
+      return sendProblem(reply, req, new AppError(400, 'invalid-value', 'Invalid value', dataError));
+    }
     req.log.error({ err }, 'unhandled error');
     return sendProblem(reply, req, new AppError(500, 'internal', 'Internal error', 'Something went wrong on our side; quote the request id when you report it.'));
   });
@@ -192,8 +223,37 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<{ app: Fas
   return { app, routes, metrics };
 }
 
+/** Headers whose values are stored as data (sessions keep the user agent; jobs the idempotency key). */
+const DATA_HEADERS = ['user-agent', 'idempotency-key'] as const;
+
+/**
+ * PostgreSQL's SQLSTATEs for values a column cannot take (class 22 "data exception" and 54000 "program
+ * limit exceeded", e.g. an index row too large), found on the error or its cause (drizzle wraps driver
+ * errors): the message to answer with, or null for any other error.
+ */
+const DATA_STATES: Record<string, string> = {
+  '22001': 'a value is longer than its field allows',
+  '22003': 'a number is outside the range its field allows',
+  '22007': 'a date or time is not valid',
+  '22008': 'a date or time is outside the range allowed',
+  '22P02': 'a value is not of the type its field takes',
+  '22P05': 'a value contains characters that cannot be stored',
+  '22021': 'a value contains characters that cannot be stored',
+  '2201E': 'a number is outside the range its field allows',
+  '22012': 'a value leads to a division by zero',
+  '54000': 'a value is too large to store or index',
+};
+
+function databaseInputError(err: unknown): string | null {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
+    if (typeof e.code === 'string' && DATA_STATES[e.code]) return DATA_STATES[e.code];
+  }
+  return null;
+}
+
 export function sendProblem(reply: FastifyReply, req: FastifyRequest, err: AppError): FastifyReply {
   const body: Problem = { ...err.toProblem(), instance: req.url.split('?')[0], requestId: String(req.id) };
+  if (typeof err.extra.retryAfter === 'number') reply.header('retry-after', String(err.extra.retryAfter));
   return reply.code(err.status).type('application/problem+json').send(body);
 }
 

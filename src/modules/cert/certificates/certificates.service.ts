@@ -835,11 +835,11 @@ export class CertificateService implements CertificateReader {
       }),
     );
     const columns = this.importColumns(type);
-    const source: AsyncIterable<{ row: number; values: Record<string, unknown> }> =
+    const source: AsyncIterable<{ row: number; values: Record<string, unknown>; textProblems?: { field: string; message: string }[] }> =
       imp.format === 'jsonl' ? readJsonLines(input) : readRows('csv', input, { columns, required: ['number', 'holderName', 'holderCode'], maxRows: Number.MAX_SAFE_INTEGER });
     const defaults = { today: todayInShanghai(), jurisdiction: issuer.divisionCode };
     const issuerWithCode = issuer as Org & { creditCode: string };
-    let batch: { row: number; values: Record<string, unknown> }[] = [];
+    let batch: { row: number; values: Record<string, unknown>; textProblems?: { field: string; message: string }[] }[] = [];
     // One batch is written while the next is read and checked (the database works while this process
     // parses); batches still commit one after another, in file order, so lastRow stays a safe resume point.
     let writing: Promise<void> = Promise.resolve();
@@ -851,7 +851,8 @@ export class CertificateService implements CertificateReader {
       let badRows = 0;
       for (const b of batch) {
         const values = imp.format === 'jsonl' ? flattenJson(b.values) : b.values;
-        const r = this.checkRow(type, values, b.row, defaults);
+        // A cell breaking the platform's text rule rejects the row, whatever else it holds.
+        const r = b.textProblems ? { problems: b.textProblems.map((p) => ({ field: p.field, reason: p.message })) } : this.checkRow(type, values, b.row, defaults);
         if ('ok' in r) clean.push(r.ok);
         else {
           badRows++;

@@ -24,6 +24,7 @@ import { AppError, errors } from '../../../platform/http/problem';
 import type { Page } from '../../../platform/http/paging';
 import { PermanentJobError } from '../../../platform/jobs/queue';
 import { todayInShanghai } from '../../../platform/ids';
+import { checkRowText, type RowTextProblem } from '../../../platform/text';
 import type { ResourceCatalogue } from '../catalogue';
 import type { DataItem, DatasetReader, ItemType, ResourceDataShape, RowFilter } from '../contracts';
 import type { ShareDeps } from '../deps';
@@ -42,7 +43,7 @@ type LoadRow = typeof shareLoads.$inferSelect;
 type ConnectorRow = typeof shareConnectors.$inferSelect;
 type ObjectionRow = typeof shareObjections.$inferSelect;
 type DatasetRow = typeof shareDatasets.$inferSelect;
-type InRow = { row: number; values: Record<string, unknown> };
+type InRow = { row: number; values: Record<string, unknown>; textProblems?: RowTextProblem[] };
 
 /** A column name quoted after checking it is one (names come from items, and items are checked on publish). */
 export function ident(name: string): string {
@@ -604,10 +605,19 @@ export class DataStore implements DatasetReader {
       });
     };
 
-    for await (const { row, values } of input) {
+    // Uploaded files are checked against the platform's text rule by their reader; rows pushed or pulled here.
+    const checkText = load.source !== 'upload';
+    for await (const r of input) {
       read++;
+      const row = r.row;
+      let values = r.values;
+      let textual = r.textProblems;
+      if (!textual && checkText) {
+        const bad = checkRowText(values);
+        if (bad) [textual, values] = [bad.problems, bad.shown];
+      }
       const canon: Record<string, string | null> = {};
-      const problems: Problem[] = [];
+      const problems: Problem[] = (textual ?? []).map((p) => ({ column: p.field, rule: 'type', message: p.message }));
       for (const k of Object.keys(values)) if (!known.has(k)) problems.push({ column: k, rule: 'type', message: 'unknown column' });
       for (const it of items) {
         const t = typed(it.type, values[it.name]);
