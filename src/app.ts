@@ -94,6 +94,7 @@ export async function createServices(config: Config, opts: CreateAppOptions = {}
   const db = database.db;
   const orgs = new OrgService(db);
   const auth = new AuthService(db, config, orgs);
+  auth.setCityNames(cityNames(loadCityFile(config.cityFile)));
   const identity = new IdentityService(db, auth, orgs);
   const queue = new JobQueue(db, log.child({ component: 'jobs' }));
   const calendar = new CalendarService(db);
@@ -114,6 +115,12 @@ export async function createServices(config: Config, opts: CreateAppOptions = {}
   const services = { config, log, database, auth, orgs, identity, queue, calendar, catalogue, applications, bundles, home, noAction, credit, repairs, share, code, cert, seals };
   registerPlatformJobs(services);
   return services;
+}
+
+/** The names a password may not contain: 青岛市 and 青岛, Qingdao (and the same for a partner city's file). */
+function cityNames(city: ReturnType<typeof loadCityFile>): string[] {
+  const { name, nameEn } = city.city;
+  return [name, name.replace(/市$/, ''), nameEn];
 }
 
 function registerPlatformJobs(s: AppServices) {
@@ -184,7 +191,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   const db = database.db;
   let ready = false;
   const { app, routes, metrics } = await createHttpServer({ config, log, auth });
-  await opsRoutes(app, { db, metrics, ready: () => ready });
+  await opsRoutes(app, { db, metrics, ready: () => ready, metricsToken: config.metricsToken });
   await identityRoutes(app, { config, db, auth, identity, orgs });
   await oidcRoutes(app, { config, db, auth, orgs, log });
   await orgRoutes(app, { orgs });

@@ -25,6 +25,9 @@ const EnvSchema = z.object({
   DQ_SESSION_HOURS: z.coerce.number().positive().default(12),
   DQ_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   DQ_LOCKOUT_MINUTES: z.coerce.number().positive().default(15),
+  DQ_LOGIN_ADDRESS_MAX_FAILURES: z.coerce.number().int().positive().default(20),
+  DQ_LOGIN_ADDRESS_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  DQ_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
   DQ_BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
   DQ_REQUIRE_ADMIN_TOTP: bool.optional(),
   DQ_SELF_REGISTRATION: bool.optional(),
@@ -46,8 +49,15 @@ export type Config = {
   cityFile?: string;
   runJobs: boolean;
   sessionHours: number;
+  /** Consecutive failures an account may have before each further attempt must wait (progressively longer). */
   loginMaxFailures: number;
+  /** The longest wait between attempts on an account with failures past loginMaxFailures. */
   lockoutMinutes: number;
+  /** Failed sign-ins from one address, across accounts, within the window, before the address gets 429. */
+  loginAddressMaxFailures: number;
+  loginAddressWindowMinutes: number;
+  /** Bearer token for GET /metrics; without one, only loopback clients may read it. */
+  metricsToken?: string;
   bodyLimit: number;
   requireAdminTotp: boolean;
   /** Citizens may open their own accounts (always outside production; opt-in in production). */
@@ -96,6 +106,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionHours: e.DQ_SESSION_HOURS,
     loginMaxFailures: e.DQ_LOGIN_MAX_FAILURES,
     lockoutMinutes: e.DQ_LOCKOUT_MINUTES,
+    loginAddressMaxFailures: e.DQ_LOGIN_ADDRESS_MAX_FAILURES,
+    loginAddressWindowMinutes: e.DQ_LOGIN_ADDRESS_WINDOW_MINUTES,
+    metricsToken: e.DQ_METRICS_TOKEN,
     bodyLimit: e.DQ_BODY_LIMIT,
     requireAdminTotp: e.DQ_REQUIRE_ADMIN_TOTP ?? production,
     allowSelfRegistration: e.DQ_SELF_REGISTRATION ?? !production,

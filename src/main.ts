@@ -11,6 +11,7 @@ import { BackupError, backupFormat } from './platform/db/backup';
 import type { Database } from './platform/db/client';
 import { pgDataDir } from './platform/db/location';
 import { AppError } from './platform/http/problem';
+import { textProblem } from './platform/text';
 
 // The application (Fastify, every module, the embedded database) is imported by the commands that need
 // it, not up front: `dq --help`, usage errors and refusals answer at once.
@@ -35,7 +36,15 @@ program
   .description('Digital Qingdao (数字青岛) city platform')
   .option('--data-dir <dir>', 'embedded database folder (DATA_DIR)')
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  // Arguments meet the platform's text rule as request fields do (no control characters, no broken Unicode).
+  .hook('preAction', (_program, action) => {
+    const strings = [...Object.entries(action.optsWithGlobals()).map(([k, v]) => [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, v] as const), ...action.args.map((v, i) => [`argument ${i + 1}`, v] as const)];
+    for (const [name, v] of strings) {
+      const p = typeof v === 'string' ? textProblem(v) : null;
+      if (p) usage(`${name}: ${p}`);
+    }
+  });
 
 /** `serve` keeps the process alive after its action returns; every other command ends with it. */
 let keepRunning = false;
@@ -251,7 +260,7 @@ user
   .command('add [username]')
   .description('create an account (e.g. the first administrator in production): dq user add alice --role admin --password …')
   .option('--username <u>', 'login name (or give it as the argument)')
-  .requiredOption('--password <p>', 'password (10+ characters, three character classes)')
+  .requiredOption('--password <p>', "password: 10+ characters of three classes, not a common password, without the city's name or the user's")
   .requiredOption('--role <role>', 'role code, e.g. admin, dept_officer, citizen (repeatable: comma-separated)')
   .option('--org <code>', 'organisation code (department short code, division code or credit code); staff without --org belong to the city-level bureau that runs the platform (the city file\'s bureau, DSJ for Qingdao); enterprise accounts need it')
   .option('--name <display>', 'display name')
@@ -265,7 +274,8 @@ user
     if (!login) usage('give the username: dq user add NAME (or --username NAME)');
     if (!['citizen', 'enterprise', 'staff'].includes(o.kind)) usage('--kind must be citizen, enterprise or staff');
     // Refuse a weak password before touching the database.
-    const weak = passwordProblem(o.password);
+    // (the service checks it again with the city's names, which need the city file).
+    const weak = passwordProblem(o.password, { username: login, displayName: o.name ?? login });
     if (weak) throw new ReportedFailure(`--password: ${weak}`);
     await withServices(config(), 'user add', async (s) => {
       const { seed } = await lazy.app();
@@ -306,8 +316,8 @@ user
 const audit = program.command('audit').description('the audit trail');
 audit
   .command('verify')
-  .description('check the hash chain; exit 0 when intact, 1 with the first broken entry')
-  .option('--json', 'print the result as JSON')
+  .description('check the whole hash chain and print every broken entry; exit 0 when intact, 1 when broken')
+  .option('--json', 'print the result as JSON (every break in "breaks", then the summary)')
   .action(async (o: { json?: boolean }) => {
     jsonOutput = !!o.json;
     const cfg = config();
@@ -316,15 +326,35 @@ audit
     const [{ migrate }, { verifyAuditChain }] = await Promise.all([lazy.migrate(), lazy.audit()]);
     await withDatabase(cfg, async (database) => {
       await migrate(database);
-      const r = await verifyAuditChain(database.db, (n, total) => progress(`verified ${n}/${total} entries`));
+      // Breaks are written as they are found, so a chain with millions of them is never held in memory;
+      // in JSON the "breaks" array therefore comes first and the summary after it.
+      let n = 0;
+      if (o.json) process.stdout.write('{\n  "breaks": [');
+      const r = await verifyAuditChain(database.db, {
+        limit: 0,
+        onProgress: (checked, total) => progress(`verified ${checked}/${total} entries`),
+        onBreak: (b) => {
+          if (o.json) process.stdout.write(`${n ? ',' : ''}\n    ${JSON.stringify(b)}`);
+          else {
+            if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+            process.stdout.write(`entry ${b.seq} (${b.reason}): ${b.detail}\n`);
+          }
+          n++;
+        },
+      });
       progressDone();
-      print(
-        !!o.json,
-        r,
-        r.ok
-          ? `audit chain intact: ${r.checked} entries`
-          : `audit chain BROKEN at entry ${r.brokenAt!.seq} (${r.brokenAt!.reason}): ${r.brokenAt!.detail}; ${r.checked} entries intact before it`,
-      );
+      const { breaks: _listed, nextCursor: _cursor, ...summary } = r;
+      const range = r.firstSeq === null ? '' : ` (${r.firstSeq}–${r.lastSeq})`;
+      const reasons = Object.entries(r.byReason)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ');
+      if (o.json) process.stdout.write(`${n ? '\n  ' : ''}],${JSON.stringify(summary, null, 2).slice(1)}\n`);
+      else if (r.ok) process.stdout.write(`audit chain intact: ${r.checked} entries${range}\n`);
+      else {
+        process.stdout.write(
+          `audit chain BROKEN at entry ${r.brokenAt!.seq} (${r.brokenAt!.reason}): ${r.broken} broken ${r.broken === 1 ? 'entry' : 'entries'} (${reasons}) among ${r.checked} entries checked${range}\n`,
+        );
+      }
       if (!r.ok) process.exitCode = 1;
     });
   });

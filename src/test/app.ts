@@ -9,6 +9,11 @@ import { openDatabase, type Database } from '../platform/db/client';
 import { adminQuery, PG_TEMPLATE_DB, TEMPLATE_FILE, testConfigEnv, withDatabase } from './template';
 
 export const DEMO_PASSWORD = 'Qingdao@2026';
+/**
+ * For accounts a test creates: they meet the whole password policy, which the demo password (it holds the
+ * city's name) does not — only the demo seed may use that one.
+ */
+export const TEST_PASSWORD = 'Harbour#Tide-77';
 export const testDbKind = (): 'pglite' | 'postgres' => (process.env.DQ_TEST_DB === 'postgres' ? 'postgres' : 'pglite');
 
 export interface TestApp {

@@ -2,9 +2,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../platform/db/client';
+import { accountDelaySeconds } from '../../platform/auth/login-throttle';
 import { totp } from '../../platform/crypto/totp';
 import { makeCitizenId } from '../../platform/ids';
-import { type Client, DEMO_PASSWORD, testApp, type TestApp } from '../../test/app';
+import { type Client, DEMO_PASSWORD, TEST_PASSWORD, testApp, type TestApp } from '../../test/app';
 
 let t: TestApp;
 let admin: Client;
@@ -23,7 +24,7 @@ async function orgByCode(code: string) {
 
 async function makeStaff(username: string, orgCode: string, roles: string[]) {
   const org = await orgByCode(orgCode);
-  const r = await admin.post('/api/users', { username, displayName: username, kind: 'staff', password: DEMO_PASSWORD, orgId: org.id, roles });
+  const r = await admin.post('/api/users', { username, displayName: username, kind: 'staff', password: TEST_PASSWORD, orgId: org.id, roles });
   expect(r.statusCode, r.body).toBe(201);
   return r.json();
 }
@@ -51,25 +52,73 @@ describe('sign-in', () => {
     expect(a.json().detail).toBe(b.json().detail);
   });
 
-  it('locks an account after repeated failures, even against the right password, until unlocked', async () => {
+  it('slows an account down progressively after repeated failures, answering exactly as for a wrong password', async () => {
     const u = await makeStaff('lockme', 'GAJ', ['dept_officer']);
-    for (let i = 0; i < t.config.loginMaxFailures; i++) {
-      const r = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'lockme', password: 'wrong-password' } });
-      expect(r.statusCode).toBe(401);
-    }
-    const locked = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'lockme', password: DEMO_PASSWORD } });
-    expect(locked.statusCode).toBe(423);
+    const from = { remoteAddress: '198.51.100.10' };
+    const attempt = (username: string, password: string) => t.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, ...from });
+    const shape = (r: Awaited<ReturnType<typeof attempt>>) => ({ status: r.statusCode, type: r.json().type, title: r.json().title, detail: r.json().detail, retryAfter: r.headers['retry-after'] });
+    const failures = async () => (await rows<{ n: number }>(db(), sql`select failed_logins as n from users where id = ${u.id}`))[0].n;
+    for (let i = 0; i < t.config.loginMaxFailures; i++) expect((await attempt('lockme', 'wrong-password')).statusCode).toBe(401);
+    // Now the account must wait before its next attempt: even the right password is answered like a wrong
+    // one, and like an account that does not exist — the answer tells nothing.
+    const waiting = shape(await attempt('lockme', TEST_PASSWORD));
+    expect(waiting).toEqual(shape(await attempt('lockme', 'wrong-password')));
+    expect(waiting).toEqual(shape(await attempt('no_such_account', 'wrong-password')));
+    expect(waiting).toMatchObject({ status: 401, retryAfter: undefined });
+    expect(await failures()).toBe(t.config.loginMaxFailures); // attempts inside the wait do not count
     expect((await admin.get(`/api/users/${u.id}`)).json().locked).toBe(true);
-    expect((await admin.patch(`/api/users/${u.id}`, { unlock: true })).statusCode).toBe(200);
-    await expect(t.login('lockme')).resolves.toBeTruthy();
+    const [{ wait }] = await rows<{ wait: number }>(db(), sql`select extract(epoch from locked_until - now())::float as wait from users where id = ${u.id}`);
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(1.5); // the first wait is a second, not a lock-out
+    // Once the wait is over a wrong password doubles it…
+    await db().execute(sql`update users set locked_until = now() - interval '1 second' where id = ${u.id}`);
+    expect((await attempt('lockme', 'wrong-password')).statusCode).toBe(401);
+    const [{ wait: second }] = await rows<{ wait: number }>(db(), sql`select extract(epoch from locked_until - now())::float as wait from users where id = ${u.id}`);
+    expect(second).toBeGreaterThan(1.2);
+    expect(second).toBeLessThanOrEqual(2.5);
+    // …and the right one lets the owner in, with the count reset.
+    await db().execute(sql`update users set locked_until = now() - interval '1 second' where id = ${u.id}`);
+    expect((await attempt('lockme', TEST_PASSWORD)).statusCode).toBe(200);
+    expect(await failures()).toBe(0);
     const trail = await admin.get(`/api/audit?action=auth.lockout&entityId=${u.id}`);
     expect(trail.json().items).toHaveLength(1);
+    // An administrator can lift a wait at once.
+    for (let i = 0; i < t.config.loginMaxFailures; i++) await attempt('lockme', 'wrong-password');
+    expect((await admin.patch(`/api/users/${u.id}`, { unlock: true })).statusCode).toBe(200);
+    expect((await attempt('lockme', TEST_PASSWORD)).statusCode).toBe(200);
+  });
+
+  it('waits grow 1 s, 2 s, 4 s … and stop at the configured longest wait', () => {
+    expect([4, 5, 6, 7, 8].map((f) => accountDelaySeconds(f, 5, 15))).toEqual([0, 1, 2, 4, 8]);
+    expect(accountDelaySeconds(40, 5, 15)).toBe(900);
+    expect(accountDelaySeconds(10_000, 5, 15)).toBe(900);
+  });
+
+  it('throttles one address across accounts (password spraying) with 429 and Retry-After, and no other address', async () => {
+    const spray = { remoteAddress: '203.0.113.77' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const r = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: `spray_${i}`, password: 'Summer2026!' }, ...spray });
+      statuses.push(r.statusCode);
+    }
+    const max = t.config.loginAddressMaxFailures;
+    expect(statuses.slice(0, max).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(max).every((s) => s === 429)).toBe(true);
+    const blocked = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'citizen_zhang', password: DEMO_PASSWORD }, ...spray });
+    expect(blocked.statusCode).toBe(429); // the address is throttled, whoever it names
+    expect(blocked.headers['content-type']).toMatch(/problem\+json/);
+    const retry = Number(blocked.headers['retry-after']);
+    expect(retry).toBeGreaterThan(0);
+    expect(retry).toBeLessThanOrEqual(t.config.loginAddressWindowMinutes * 60);
+    // The accounts named in the spray are not slowed down for their owners elsewhere.
+    const elsewhere = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'citizen_zhang', password: DEMO_PASSWORD }, remoteAddress: '203.0.113.78' });
+    expect(elsewhere.statusCode).toBe(200);
   });
 
   it('rate-limits sign-in attempts per address and account', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 25; i++) {
-      const r = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'rate_limit_probe', password: 'x' } });
+      const r = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'rate_limit_probe', password: 'x' }, remoteAddress: '192.0.2.25' });
       statuses.push(r.statusCode);
     }
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
@@ -94,13 +143,13 @@ describe('sign-in', () => {
 describe('second factor (TOTP)', () => {
   it('enrols, then demands a fresh code at every sign-in and refuses a reused one', async () => {
     await makeStaff('totp_user', 'DSJ', ['dept_officer']);
-    const c = await t.login('totp_user');
+    const c = await t.login('totp_user', TEST_PASSWORD);
     const setup = (await c.post('/api/auth/totp/setup')).json();
     expect(setup.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
     expect((await c.post('/api/auth/totp/confirm', { code: '000000' })).statusCode).toBe(400);
     expect((await c.post('/api/auth/totp/confirm', { code: totp(setup.secret) })).statusCode).toBe(204);
 
-    const r = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'totp_user', password: DEMO_PASSWORD } });
+    const r = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'totp_user', password: TEST_PASSWORD } });
     expect(r.json().mfaRequired).toBe(true);
     const session = r.cookies.find((x) => x.name === 'dq_session')!.value;
     const csrf = r.json().csrfToken;
@@ -179,6 +228,29 @@ describe('accounts and secrets at rest', () => {
     expect(paths).toEqual(expect.arrayContaining(['/password', '/idNumber']));
     expect((await admin.get('/api/users?q=citizen_bad')).json().total).toBe(0);
   });
+
+  it("refuses common passwords and passwords holding the city's name or the user's, naming the field", async () => {
+    const org = await orgByCode('DSJ');
+    const attempt = (username: string, displayName: string, password: string) => admin.post('/api/users', { username, displayName, kind: 'staff', password, orgId: org.id, roles: ['dept_officer'] });
+    for (const [password, reason] of [
+      ['Password123!', /too common/],
+      ['Qwerty#2026', /too common/],
+      ['Qingdao#Harbour1', /city's name/],
+      ['我爱青岛Harbour#1', /city's name/],
+      ['Zhao_ming#2026', /username or name/],
+      ['Harbour#赵明77', /username or name/],
+    ] as const) {
+      const r = await attempt('zhao_ming', '赵明', password);
+      expect(r.statusCode, password).toBe(400);
+      expect(r.json().errors, password).toEqual([{ path: '/password', message: expect.stringMatching(reason) }]);
+    }
+    expect((await attempt('zhao_ming', '赵明', TEST_PASSWORD)).statusCode).toBe(201);
+    // Changing one's own password meets the same policy.
+    const c = await t.login('zhao_ming', TEST_PASSWORD);
+    const change = await c.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'Qingdao@2027x' });
+    expect(change.statusCode).toBe(400);
+    expect(change.json().errors[0]).toMatchObject({ path: '/newPassword', message: expect.stringMatching(/city's name/) });
+  });
 });
 
 describe('scoped administration', () => {
@@ -207,12 +279,12 @@ describe('scoped administration', () => {
 
   it('a department administrator manages accounts inside their subtree only, and cannot grant city-wide roles', async () => {
     await makeStaff('gaj_admin', 'GAJ', ['dept_admin']);
-    const c = await t.login('gaj_admin');
+    const c = await t.login('gaj_admin', TEST_PASSWORD);
     const hz = await orgByCode('GAJ-HZ');
     const dsj = await orgByCode('DSJ');
-    const inside = await c.post('/api/users', { username: 'hz_clerk', displayName: '户政示例', kind: 'staff', password: DEMO_PASSWORD, orgId: hz.id, roles: ['dept_officer'] });
+    const inside = await c.post('/api/users', { username: 'hz_clerk', displayName: '户政示例', kind: 'staff', password: TEST_PASSWORD, orgId: hz.id, roles: ['dept_officer'] });
     expect(inside.statusCode, inside.body).toBe(201);
-    const outside = await c.post('/api/users', { username: 'dsj_clerk', displayName: 'x', kind: 'staff', password: DEMO_PASSWORD, orgId: dsj.id, roles: ['dept_officer'] });
+    const outside = await c.post('/api/users', { username: 'dsj_clerk', displayName: 'x', kind: 'staff', password: TEST_PASSWORD, orgId: dsj.id, roles: ['dept_officer'] });
     expect(outside.statusCode).toBe(403);
     const escalate = await c.put(`/api/users/${inside.json().id}/roles`, { roles: ['admin'] });
     expect(escalate.statusCode).toBe(403);
@@ -224,11 +296,11 @@ describe('scoped administration', () => {
 
   it('disabling an account ends its sessions', async () => {
     const u = await makeStaff('leaver', 'DSJ', ['dept_officer']);
-    const c = await t.login('leaver');
+    const c = await t.login('leaver', TEST_PASSWORD);
     expect((await c.get('/api/orgs')).statusCode).toBe(200);
     expect((await admin.patch(`/api/users/${u.id}`, { status: 'disabled' })).statusCode).toBe(200);
     expect((await c.get('/api/orgs')).statusCode).toBe(401);
-    const again = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'leaver', password: DEMO_PASSWORD } });
+    const again = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'leaver', password: TEST_PASSWORD } });
     expect(again.statusCode).toBe(403);
   });
 

@@ -98,7 +98,8 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
         setSessionCookies(reply, r.token, r.csrfToken, r.expiresAt);
         return { user: r.user, mfaRequired: r.mfaRequired, csrfToken: r.csrfToken };
       } catch (err) {
-        if (err instanceof InvalidLogin) throw new AppError(401, 'invalid-login', 'Sign-in failed', 'wrong username or password');
+        // One answer for an unknown account, a wrong password and an account that must wait (see login-throttle.ts).
+        if (err instanceof InvalidLogin) throw new AppError(401, 'invalid-login', 'Sign-in failed', 'wrong username or password; after repeated failures, wait a moment before the next attempt');
         throw err;
       }
     },

@@ -1,4 +1,4 @@
-// Accounts, password login with lock-out, sessions, TOTP and API keys.
+// Accounts, password login with progressive delays and address throttling, sessions, TOTP and API keys.
 // The HTTP routes that expose these live in modules/identity; this file holds the rules.
 import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Config } from '../../config';
@@ -10,6 +10,7 @@ import { newTotpSecret, otpauthUri, verifyTotp } from '../crypto/totp';
 import { citizenIdProblem, maskCitizenId } from '../ids';
 import type { Actor, ActorGrant } from './actor';
 import { apiKeys, roleAssignments, roles, sessions, users } from './auth.schema';
+import { AddressThrottle, accountDelaySeconds } from './login-throttle';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords';
 import type { RoleScope } from './permissions';
 
@@ -64,14 +65,24 @@ export function maskPhone(phone: string): string {
 }
 
 export class AuthService {
+  private cityNames: string[] = [];
+  private readonly addressThrottle: AddressThrottle;
+
   constructor(
     private readonly db: Db,
     private readonly config: Config,
     private orgs: OrgResolver,
-  ) {}
+  ) {
+    this.addressThrottle = new AddressThrottle(config.loginAddressMaxFailures, config.loginAddressWindowMinutes * 60_000);
+  }
 
   setOrgResolver(r: OrgResolver) {
     this.orgs = r;
+  }
+
+  /** The city's names, which no password may contain (from the city file; platform knows no city). */
+  setCityNames(names: string[]) {
+    this.cityNames = names;
   }
 
   // ---- accounts -------------------------------------------------------------------------------
@@ -79,7 +90,8 @@ export class AuthService {
   async createUser(actor: Actor, input: NewUser, tx?: DbOrTx): Promise<PublicUser> {
     const problems: { path: string; message: string }[] = [];
     if (!/^[A-Za-z0-9_.@-]{3,64}$/.test(input.username)) problems.push({ path: '/username', message: 'use 3-64 letters, digits, _ . @ -' });
-    const pw = passwordProblem(input.password);
+    // Demo accounts share one published password (the seed's); every real account meets the whole policy.
+    const pw = passwordProblem(input.password, input.isDemo ? {} : { username: input.username, displayName: input.displayName, cityNames: this.cityNames });
     if (pw) problems.push({ path: '/password', message: pw });
     if (input.kind === 'citizen' && !input.idNumber) problems.push({ path: '/idNumber', message: 'a citizen account needs a verified ID number' });
     if (input.idNumber) {
@@ -214,7 +226,7 @@ export class AuthService {
     const [row] = await this.db.select().from(users).where(eq(users.id, userId));
     if (!row) throw errors.notFound('user');
     if (current !== null && !(await verifyPassword(row.passwordHash, current))) throw errors.field('/currentPassword', 'the current password is wrong');
-    const p = passwordProblem(next);
+    const p = passwordProblem(next, { username: row.username, displayName: row.displayName, cityNames: this.cityNames });
     if (p) throw errors.field('/newPassword', p);
     const hash = await hashPassword(next);
     await inTransaction(this.db, async (tx) => {
@@ -226,8 +238,10 @@ export class AuthService {
   // ---- login and sessions ---------------------------------------------------------------------
 
   /**
-   * Check username and password. Failures count towards a lock-out; a locked account answers 423
-   * even for the right password, so guessing during the lock-out learns nothing.
+   * Check username and password. An unknown account, a wrong password and an attempt made while the
+   * account must wait (login-throttle.ts) all end in the same InvalidLogin after the same argon2 work, so
+   * the answer never tells whether an account exists or is being slowed down. Failures from one address
+   * across accounts end in 429 once past the address limit.
    */
   async login(
     actor: Actor,
@@ -235,32 +249,31 @@ export class AuthService {
     password: string,
     meta: { ip?: string; userAgent?: string },
   ): Promise<{ token: string; csrfToken: string; user: PublicUser; mfaRequired: boolean; expiresAt: Date }> {
+    const wait = this.addressThrottle.retryAfter(meta.ip);
+    if (wait > 0) throw errors.tooMany(`too many failed sign-ins from this address; try again in ${wait} s`, wait);
     const row = await this.findByUsername(username);
-    if (!row) {
+    const waiting = !!row?.lockedUntil && row.lockedUntil > new Date();
+    if (!row || waiting) {
       await verifyPassword(await dummyPasswordHash(), password);
+      this.addressThrottle.fail(meta.ip);
       throw new InvalidLogin();
-    }
-    if (row.lockedUntil && row.lockedUntil > new Date()) {
-      throw errors.locked(`too many failed sign-ins; try again after ${row.lockedUntil.toISOString()}`);
     }
     const ok = await verifyPassword(row.passwordHash, password);
     if (!ok) {
+      this.addressThrottle.fail(meta.ip);
       const failures = row.failedLogins + 1;
-      const lock = failures >= this.config.loginMaxFailures;
+      const delay = accountDelaySeconds(failures, this.config.loginMaxFailures, this.config.lockoutMinutes);
       await inTransaction(this.db, async (tx) => {
         await tx
           .update(users)
-          .set({
-            failedLogins: lock ? 0 : failures,
-            lockedUntil: lock ? new Date(Date.now() + this.config.lockoutMinutes * 60_000) : row.lockedUntil,
-          })
+          .set({ failedLogins: failures, lockedUntil: delay ? new Date(Date.now() + delay * 1000) : null })
           .where(eq(users.id, row.id));
         await recordAudit(tx, { ...actor, userId: row.id, username: row.username }, {
-          action: lock ? 'auth.lockout' : 'auth.login-failed',
+          action: failures === this.config.loginMaxFailures ? 'auth.lockout' : 'auth.login-failed',
           entityType: 'user',
           entityId: row.id,
           orgId: row.orgId,
-          note: { failures },
+          note: delay ? { failures, waitSeconds: delay } : { failures },
         });
       });
       throw new InvalidLogin();

@@ -200,7 +200,10 @@ export async function oidcRoutes(app: FastifyInstance, deps: OidcRouteDeps) {
         r = await auth.login(withRequest(systemActor('anonymous'), req), username, password, { ip: req.ip, userAgent: req.headers['user-agent'] });
       } catch (err) {
         if (err instanceof InvalidLogin) return again(401, 'invalid');
-        if (err instanceof AppError && err.status === 423) return again(423, 'locked');
+        if (err instanceof AppError && err.status === 429) {
+          if (typeof err.extra.retryAfter === 'number') reply.header('retry-after', String(err.extra.retryAfter));
+          return again(429, 'throttled');
+        }
         if (err instanceof AppError && err.status === 403) return again(403, 'disabled');
         throw err;
       }

@@ -51,8 +51,8 @@ const T = {
       offline_access: ['保持访问', '在您离线时仍可代表您访问（刷新令牌）'],
     } as Record<string, [string, string]>,
     errors: {
-      invalid: '用户名或密码错误。',
-      locked: '登录失败次数过多，账号已暂时锁定，请稍后再试。',
+      invalid: '用户名或密码错误。多次失败后需稍等片刻才能再次尝试。',
+      throttled: '本网络登录失败次数过多，请几分钟后再试。',
       disabled: '该账号已停用，请联系管理员。',
       code: '验证码错误或已过期，请重新输入。',
       enrol: '该账号须先开启两步验证：请先登录管理后台完成设置，再返回此处。',
@@ -99,8 +99,8 @@ const T = {
       offline_access: ['Continued access', 'Act for you while you are away (a refresh token)'],
     } as Record<string, [string, string]>,
     errors: {
-      invalid: 'Wrong username or password.',
-      locked: 'Too many failed sign-ins: the account is locked for a while. Try again later.',
+      invalid: 'Wrong username or password. After repeated failures, wait a moment before the next attempt.',
+      throttled: 'Too many failed sign-ins from your network. Try again in a few minutes.',
       disabled: 'This account is disabled. Contact your administrator.',
       code: 'The code is wrong or has expired. Try again.',
       enrol: 'This account must turn on two-step verification first: set it up in the console, then come back.',

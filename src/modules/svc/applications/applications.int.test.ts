@@ -245,8 +245,8 @@ describe('uploads', () => {
 
 describe('proxy applications (亲友代办)', () => {
   it('lets a confirmed relative apply for the elder, recorded as acting for them; refuses without authorisation', async () => {
-    await t.app.services.auth.createUser(systemActor(), { username: 'elder_li', displayName: '李老人', kind: 'citizen', password: 'Qingdao@2026', idNumber: makeCitizenId('370203', '1948-03-02', 122), roles: ['citizen'] });
-    const li = await t.login('elder_li');
+    await t.app.services.auth.createUser(systemActor(), { username: 'elder_li', displayName: '李老人', kind: 'citizen', password: 'Harbour#Tide-77', idNumber: makeCitizenId('370203', '1948-03-02', 122), roles: ['citizen'] });
+    const li = await t.login('elder_li', 'Harbour#Tide-77');
     const liId = (await li.get('/api/auth/me')).json().user.id;
     const item = await itemByName('住房公积金提取（租房）');
     expect((await zhang.post('/api/applications', { itemId: item.id, onBehalfOf: liId })).statusCode).toBe(403);
