@@ -270,6 +270,10 @@ describe('terminals', () => {
   it('stops a deactivated terminal\'s key, and a new key brings it back', async () => {
     const term = await makeTerminal('bus', 'gate 7');
     expect((await scanWith(term.key, await codeOf(zhang))).statusCode).toBe(200);
+    // A patch that changes nothing (found by the fuzzer: it was a 500) answers the terminal as it is.
+    const same = await dsj.patch(`/api/code/terminals/${term.id}`, { active: true });
+    expect(same.statusCode, same.body).toBe(200);
+    expect(same.json()).toMatchObject({ id: term.id, active: true });
     const off = await dsj.patch(`/api/code/terminals/${term.id}`, { active: false });
     expect(off.statusCode, off.body).toBe(200);
     expect(off.json().active).toBe(false);

@@ -320,9 +320,11 @@ export class CityCodeService {
     if (patch.active === true && !t.active) throw errors.field('/active', 'a deactivated terminal comes back with a new key (POST …/key)');
     if (patch.scenario) await this.policy(patch.scenario);
     const deactivate = patch.active === false && t.active;
+    const { active: _active, ...fields } = patch;
+    // Nothing changes (e.g. {"active": true} on an active terminal): answer with it as it is, no audit entry.
+    if (!deactivate && Object.values(fields).every((v) => v === undefined)) return terminalView(t);
     if (deactivate && t.apiKeyId) await this.deps.auth.revokeApiKey(actor, t.apiKeyId);
     const row = await inTransaction(this.db, async (tx) => {
-      const { active: _active, ...fields } = patch;
       const [r] = await tx
         .update(codeTerminals)
         .set({ ...fields, ...(deactivate ? { active: false, deactivatedAt: new Date() } : {}) })
