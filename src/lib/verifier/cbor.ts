@@ -18,6 +18,16 @@ export class CborSimple {
   constructor(readonly value: number) {}
 }
 
+/** A number to encode as a float of the given width (major type 7: 16 = half, 32 = single, 64 =
+ *  double), whatever its value; encoding refuses a value that width cannot hold exactly. Decoding
+ *  gives plain numbers, so this exists for writers (and tests) that need a particular encoding. */
+export class CborFloat {
+  constructor(
+    readonly value: number,
+    readonly width: 16 | 32 | 64 = 64,
+  ) {}
+}
+
 export const CBOR_MAX_DEPTH = 16;
 
 // ---------------------------------------------------------------------------------------------------
@@ -48,6 +58,47 @@ function head(major: number, n: number | bigint): Uint8Array {
   return b;
 }
 
+/** IEEE 754 binary16 bits of `v`, or null when a half float cannot hold it exactly. */
+function numberToHalf(v: number): number | null {
+  if (Number.isNaN(v)) return 0x7e00;
+  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
+  const a = Math.abs(v);
+  let bits: number;
+  if (a === Infinity) bits = 0x7c00;
+  else if (a < 2 ** -14) bits = a * 2 ** 24; // zero or subnormal: mantissa × 2^-24
+  else {
+    let e = Math.floor(Math.log2(a));
+    if (a / 2 ** e >= 2) e++;
+    if (a / 2 ** e < 1) e--;
+    const mant = (a / 2 ** e - 1) * 1024;
+    if (e > 15 || !Number.isInteger(mant)) return null;
+    bits = ((e + 15) << 10) | mant;
+  }
+  if (!Number.isInteger(bits)) return null;
+  return Object.is(halfToNumber(sign | bits), v) ? sign | bits : null;
+}
+
+function encodeFloat(f: CborFloat): Uint8Array {
+  const v = f.value;
+  if (typeof v !== 'number') throw new TypeError('cbor: CborFloat needs a number');
+  if (f.width === 16) {
+    const h = numberToHalf(v);
+    if (h === null) throw new RangeError(`cbor: ${v} is not exactly representable as a half float`);
+    return Uint8Array.of(0xf9, h >> 8, h & 0xff);
+  }
+  if (f.width === 32) {
+    if (!Number.isNaN(v) && Math.fround(v) !== v) throw new RangeError(`cbor: ${v} is not exactly representable as a single float`);
+    const b = new Uint8Array(5);
+    b[0] = 0xfa;
+    new DataView(b.buffer).setFloat32(1, v);
+    return b;
+  }
+  const b = new Uint8Array(9);
+  b[0] = 0xfb;
+  new DataView(b.buffer).setFloat64(1, v);
+  return b;
+}
+
 function encodeItem(v: unknown, parts: Uint8Array[], depth: number): void {
   if (depth > CBOR_MAX_DEPTH) throw new RangeError('cbor: nesting too deep to encode');
   if (v === false) parts.push(Uint8Array.of(0xf4));
@@ -56,13 +107,9 @@ function encodeItem(v: unknown, parts: Uint8Array[], depth: number): void {
   else if (v === undefined) parts.push(Uint8Array.of(0xf7));
   else if (typeof v === 'number') {
     if (Number.isSafeInteger(v)) parts.push(v >= 0 ? head(0, v) : head(1, -1 - v));
-    else {
-      const b = new Uint8Array(9);
-      b[0] = 0xfb;
-      new DataView(b.buffer).setFloat64(1, v);
-      parts.push(b);
-    }
-  } else if (typeof v === 'bigint') parts.push(v >= 0n ? head(0, v) : head(1, -1n - v));
+    else parts.push(encodeFloat(new CborFloat(v, 64)));
+  } else if (v instanceof CborFloat) parts.push(encodeFloat(v));
+  else if (typeof v === 'bigint') parts.push(v >= 0n ? head(0, v) : head(1, -1n - v));
   else if (typeof v === 'string') {
     const b = utf8.encode(v);
     parts.push(head(3, b.length), b);
@@ -94,7 +141,8 @@ function encodeItem(v: unknown, parts: Uint8Array[], depth: number): void {
 }
 
 /** Encode numbers (safe integers as ints, others as float64), bigints, strings, Uint8Array (byte
- *  strings), arrays, Map (any keys), plain objects (text keys), booleans, null, undefined, CborTag, CborSimple. */
+ *  strings), arrays, Map (any keys), plain objects (text keys), booleans, null, undefined, CborTag,
+ *  CborSimple, CborFloat (a float of a chosen width). */
 export function cborEncode(value: unknown): Uint8Array {
   const parts: Uint8Array[] = [];
   encodeItem(value, parts, 0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CborFloat,
   CborSimple,
   CborTag,
   DecodeError,
@@ -112,6 +113,44 @@ describe('CBOR (RFC 8949 subset)', () => {
     expect(d('f7')).toBe(undefined);
     expect(d('a26161016162820203')).toEqual(new Map<unknown, unknown>([['a', 1], ['b', [2, 3]]]));
     expect(d('c11a514b67b0')).toEqual(new CborTag(1, 1363896240));
+  });
+  it('encodes floats at a chosen width (CborFloat) and decodes half, single and double floats', () => {
+    const hex = (v: unknown) => hexEncode(cborEncode(v));
+    const d = (h: string) => cborDecode(hexDecode(h));
+    expect(hex(new CborFloat(1, 16))).toBe('f93c00');
+    expect(hex(new CborFloat(-4, 16))).toBe('f9c400');
+    expect(hex(new CborFloat(65504, 16))).toBe('f97bff');
+    expect(hex(new CborFloat(5.960464477539063e-8, 16))).toBe('f90001');
+    expect(hex(new CborFloat(0, 16))).toBe('f90000');
+    expect(hex(new CborFloat(-0, 16))).toBe('f98000');
+    expect(hex(new CborFloat(Infinity, 16))).toBe('f97c00');
+    expect(hex(new CborFloat(NaN, 16))).toBe('f97e00');
+    expect(hex(new CborFloat(100000, 32))).toBe('fa47c35000');
+    expect(hex(new CborFloat(1.1, 64))).toBe('fb3ff199999999999a');
+    expect(hex(new CborFloat(1656633600, 64))).toBe('fb41d8af8e40000000');
+    expect(hex(1656633600.5)).toBe('fb41d8af8e40200000'); // a non-integer number is a double
+    expect(() => cborEncode(new CborFloat(1.1, 16))).toThrow(RangeError);
+    expect(() => cborEncode(new CborFloat(65536, 16))).toThrow(RangeError);
+    expect(() => cborEncode(new CborFloat(1.1, 32))).toThrow(RangeError);
+    // decoding: RFC 8949 Appendix A examples and epoch times
+    expect(d('f90000')).toBe(0);
+    expect(Object.is(d('f98000'), -0)).toBe(true);
+    expect(d('f93e00')).toBe(1.5);
+    expect(d('f9c400')).toBe(-4);
+    expect(d('f90400')).toBe(0.00006103515625);
+    expect(d('f97c00')).toBe(Infinity);
+    expect(d('f97e00')).toBeNaN();
+    expect(d('fa7f7fffff')).toBe(3.4028234663852886e38);
+    expect(d('fa7f800000')).toBe(Infinity);
+    expect(d('fa4ec56928')).toBe(1656001536); // the single float nearest 1656001600
+    expect(d('fb7e37e43c8800759c')).toBe(1e300);
+    expect(d('fbc010666666666666')).toBe(-4.1);
+    expect(d('fb41d8af8e40000000')).toBe(1656633600);
+    for (const [v, w] of [[0.5, 16], [-2.75, 16], [1024, 16], [123456.5, 32], [2 ** -130, 32], [Math.PI, 64]] as const) {
+      expect(d(hexEncode(cborEncode(new CborFloat(v, w))))).toBe(v);
+    }
+    expect(() => d('f93c')).toThrow(/bad|announced/);
+    expect(() => d('fa47c350')).toThrow(/announced/);
   });
   it('round-trips nested values', () => {
     const v = new Map<unknown, unknown>([[1, 'iss'], [-260, new Map([[1, { v: [{ dn: 1 }] }]])], ['k', [Uint8Array.of(9), null, true, -5]]]);

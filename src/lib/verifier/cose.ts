@@ -33,8 +33,14 @@ export async function coseSign1Encode(
   return cborEncode(opts.tagged === false ? arr : new CborTag(COSE_SIGN1_TAG, arr));
 }
 
+export interface CoseDecodeOptions {
+  /** A header label in both buckets: `refuse` (RFC 9052, the default) or `protected-wins` (the EU DCC
+   *  lets the kid sit in either header, the protected one taking precedence). */
+  sameLabelInBoth?: 'refuse' | 'protected-wins';
+}
+
 /** Decode a COSE_Sign1 (tag 18 optional). CBOR errors are `bad-cbor`; a wrong structure is `bad-cose`. */
-export function coseSign1Decode(bytes: Uint8Array): CoseSign1 {
+export function coseSign1Decode(bytes: Uint8Array, opts: CoseDecodeOptions = {}): CoseSign1 {
   let v = cborDecode(bytes);
   if (v instanceof CborTag) {
     if (v.tag !== COSE_SIGN1_TAG) throw new DecodeError('bad-cose', `cose: tag ${v.tag}, expected 18 (COSE_Sign1)`);
@@ -58,7 +64,7 @@ export function coseSign1Decode(bytes: Uint8Array): CoseSign1 {
     protectedHeader = h;
   }
   for (const k of protectedHeader.keys()) {
-    if (unprotectedHeader.has(k)) throw new DecodeError('bad-cose', `cose: header label ${String(k)} in both buckets`);
+    if (unprotectedHeader.has(k) && opts.sameLabelInBoth !== 'protected-wins') throw new DecodeError('bad-cose', `cose: header label ${String(k)} in both buckets`);
   }
   return { protectedHeader, protectedBytes, unprotectedHeader, payload, signature };
 }

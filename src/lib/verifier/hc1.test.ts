@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { DCC_EKU, base45Decode, base45Encode, cborEncode, coseSign1Decode, coseSign1Encode, detectScheme, verifyHc1, zlibDeflate, zlibInflate, type Hc1Signer } from './index';
-import { SAMPLE_TEST, makeDsc, makeHc1 } from './node/hc1-testing';
+import {
+  CborFloat,
+  CborTag,
+  DCC_EKU,
+  DCC_EKU_ALT,
+  base45Decode,
+  base45Encode,
+  cborEncode,
+  coseSign1Decode,
+  coseSign1Encode,
+  detectScheme,
+  verifyHc1,
+  zlibDeflate,
+  zlibInflate,
+  type Hc1Signer,
+} from './index';
+import { SAMPLE_RECOVERY, SAMPLE_TEST, SAMPLE_VACCINATION, makeDsc, makeHc1 } from './node/hc1-testing';
 import { parseSignerCertificates, signerFromDer } from './node/signer-certs';
 
 const IAT = Date.parse('2021-06-01T00:00:00Z') / 1000;
@@ -73,6 +88,99 @@ describe('EU DCC (HC1) adapter', () => {
     expect((await verifyHc1(await makeHc1(any, { iat: IAT, exp: EXP, dcc: SAMPLE_TEST }), { signers: await parseSignerCertificates(any.pem), at: AT })).reason).toBe('ok');
     const old = await makeDsc({ notBefore: new Date('2019-01-01T00:00:00Z'), notAfter: new Date('2020-01-01T00:00:00Z') });
     expect((await verifyHc1(await makeHc1(old, { iat: IAT, exp: EXP }), { signers: await parseSignerCertificates(old.pem), at: AT })).reason).toBe('key-expired');
+  });
+
+  it('refuses a vaccination certificate signed by a test-only DSC (alternative arc)', async () => {
+    const testOnly = await makeDsc({ ekus: [DCC_EKU_ALT.test] });
+    const signers = await parseSignerCertificates(testOnly.pem);
+    const d = await verifyHc1(await makeHc1(testOnly, { iss: 'DE', iat: IAT, exp: EXP }), { signers, at: AT });
+    expect(d).toMatchObject({ valid: false, reason: 'key-usage', claims: { type: 'vaccination' } });
+    expect(d.message).toBe('a vaccination certificate, but its signer certificate (DSC) may sign only test certificates (extended key usage)');
+  });
+
+  it('takes the kid from the protected header when both headers carry one', async () => {
+    const dsc = await makeDsc();
+    const signers = await parseSignerCertificates(dsc.pem);
+    const d = await verifyHc1(await makeHc1(dsc, { iat: IAT, exp: EXP }, { kidIn: 'both', unprotectedKid: Uint8Array.of(9, 9, 9, 9, 9, 9, 9, 9) }), { signers, at: AT });
+    expect(d).toMatchObject({ valid: true, reason: 'ok', kid: dsc.kid });
+  });
+
+  it('reads exp and iat as any CBOR number (int, half/single/double float, tag 1), truncated to seconds', async () => {
+    const dsc = await makeDsc();
+    const signers = await parseSignerCertificates(dsc.pem);
+    const claimsOf = async (iat: unknown, exp: unknown) => {
+      const d = await verifyHc1(await makeHc1(dsc, { iat, exp }), { signers, at: AT });
+      expect(d, d.message).toMatchObject({ valid: true, reason: 'ok' });
+      return [d.claims!.iat, d.claims!.exp];
+    };
+    // 1656633600 (2022-07-01) and 1622505600 (2021-06-01) are exact in a single float.
+    expect(await claimsOf(new CborFloat(IAT, 32), new CborFloat(1656633600, 32))).toEqual([IAT, 1656633600]);
+    expect(await claimsOf(new CborFloat(IAT + 0.75, 64), new CborFloat(EXP + 0.999, 64))).toEqual([IAT, EXP]);
+    expect(await claimsOf(IAT + 0.5, EXP - 0.5)).toEqual([IAT, EXP - 1]);
+    expect(await claimsOf(new CborTag(1, IAT), new CborTag(1, new CborFloat(EXP + 0.25, 64)))).toEqual([IAT, EXP]);
+    // A half float holds only small numbers: iat 2048 lies before the certificate, so the time check
+    // runs (and refuses) on the decoded value.
+    const half = await verifyHc1(await makeHc1(dsc, { iat: new CborFloat(2048, 16), exp: EXP }), { signers, at: AT });
+    expect(half).toMatchObject({ reason: 'key-expired', claims: { iat: 2048 } });
+    // A float exp in the past still expires.
+    expect((await verifyHc1(await makeHc1(dsc, { iat: IAT, exp: new CborFloat(IAT + 10.5, 64) }), { signers, at: AT })).reason).toBe('expired');
+  });
+
+  it('refuses exp or iat that are not numbers (bad-claims naming the claim)', async () => {
+    const dsc = await makeDsc();
+    const signers = await parseSignerCertificates(dsc.pem);
+    const cases: [unknown, unknown, RegExp][] = [
+      [IAT, String(EXP), /exp \(4\) must be a number of seconds since the epoch, not text/],
+      [IAT, Uint8Array.of(1, 2), /exp \(4\) .* not a byte string/],
+      [IAT, new Map([[1, EXP]]), /exp \(4\) .* not a map/],
+      [IAT, NaN, /exp \(4\) .* not NaN/],
+      [IAT, new CborFloat(Infinity, 16), /exp \(4\) .* not an infinite number/],
+      [IAT, undefined, /exp \(4\) .* not missing/],
+      [IAT, true, /exp \(4\) .* not a boolean/],
+      [IAT, new CborTag(1, '2022-07-01'), /exp \(4\) .* not tag 1 around text/],
+      [IAT, new CborTag(0, '2022-07-01T00:00:00Z'), /exp \(4\) .* not tag 0/],
+      ['2021-06-01', EXP, /iat \(6\) .* not text/],
+      [new CborFloat(NaN, 32), EXP, /iat \(6\) .* not NaN/],
+    ];
+    for (const [iat, exp, message] of cases) {
+      const d = await verifyHc1(await makeHc1(dsc, { iat, exp }), { signers, at: AT });
+      expect(d.reason).toBe('bad-claims');
+      expect(d.message).toMatch(message);
+    }
+  });
+
+  it('checks the payload against the DCC schema 1.3.0: structure only, any 1.x version, extra members allowed', async () => {
+    const dsc = await makeDsc();
+    const signers = await parseSignerCertificates(dsc.pem);
+    const verify = async (dcc: Record<string, unknown>) => verifyHc1(await makeHc1(dsc, { iss: 'DE', iat: IAT, exp: EXP, dcc }), { signers, at: AT });
+    for (const ver of ['1.0.0', '1.2.1', '1.3.0', '1.9.12']) expect((await verify({ ...SAMPLE_VACCINATION, ver })).reason).toBe('ok');
+    const extra = await verify({ ...SAMPLE_VACCINATION, xx: { national: true }, nam: { ...SAMPLE_VACCINATION.nam, extra: 1 }, v: [{ ...SAMPLE_VACCINATION.v[0], vendorField: 'x' }] });
+    expect(extra).toMatchObject({ valid: true, claims: { dcc: { xx: { national: true } } } });
+    // Codes outside the value sets, a partial date of birth, a test without a testing centre, recovery.
+    expect((await verify({ ...SAMPLE_VACCINATION, dob: '1964', v: [{ ...SAMPLE_VACCINATION.v[0], mp: 'NOT-IN-VALUESET', co: 'ZZ' }] })).reason).toBe('ok');
+    const { tc: _tc, ...noTc } = SAMPLE_TEST.t[0];
+    expect((await verify({ ...SAMPLE_TEST, t: [noTc] })).claims?.type).toBe('test');
+    expect((await verify(SAMPLE_RECOVERY)).claims?.type).toBe('recovery');
+
+    const refused: [Record<string, unknown>, string][] = [
+      [{ ...SAMPLE_VACCINATION, ver: '2.0.0' }, 'DCC payload /ver: schema version 2.0.0 is not supported'],
+      [{ ...SAMPLE_VACCINATION, ver: undefined }, 'DCC payload /ver: is required'],
+      [{ ...SAMPLE_VACCINATION, nam: { fn: 'Mustermann' } }, 'DCC payload /nam/fnt: is required'],
+      [{ ...SAMPLE_VACCINATION, nam: { ...SAMPLE_VACCINATION.nam, gn: Uint8Array.of(0x45) } }, 'DCC payload /nam/gn: must be text, not a byte string'],
+      [{ ...SAMPLE_VACCINATION, dob: '12.08.1964' }, 'DCC payload /dob:'],
+      [{ ...SAMPLE_VACCINATION, t: SAMPLE_TEST.t }, 'DCC payload /t: the DCC holds v and t'],
+      [{ ...SAMPLE_VACCINATION, v: [] }, 'DCC payload /v: must be a non-empty array'],
+      [{ ver: '1.3.0', nam: SAMPLE_VACCINATION.nam, dob: '1964-08-12' }, 'DCC payload (root): the DCC must hold one of v'],
+      [{ ...SAMPLE_VACCINATION, v: [{ ...SAMPLE_VACCINATION.v[0], dn: undefined }] }, 'DCC payload /v/0/dn: is required'],
+      [{ ...SAMPLE_VACCINATION, v: [{ ...SAMPLE_VACCINATION.v[0], sd: 1.5 }] }, 'DCC payload /v/0/sd: must be an integer ≥ 1, not 1.5'],
+      [{ ...SAMPLE_TEST, t: [{ ...SAMPLE_TEST.t[0], sc: 1622505600 }] }, 'DCC payload /t/0/sc: must be text, not a number'],
+      [{ ...SAMPLE_RECOVERY, r: [{ ...SAMPLE_RECOVERY.r[0], du: undefined }] }, 'DCC payload /r/0/du: is required'],
+    ];
+    for (const [dcc, message] of refused) {
+      const d = await verify(dcc);
+      expect(d.reason, message).toBe('bad-claims');
+      expect(d.message).toContain(message);
+    }
   });
 
   it('refuses text that is not a certificate', async () => {

@@ -7,6 +7,7 @@ import { b64uEncode, buf } from './bytes';
 import { CborSimple, CborTag, cborDecode } from './cbor';
 import { COSE, coseKid, coseSign1Decode, sigStructure } from './cose';
 import { DEFAULT_SKEW_SECONDS } from './city-code';
+import { checkDccSchema, describeValue, type DccType } from './dcc-schema';
 import { DecodeError } from './errors';
 import { importEs256PublicKey, isCryptoKey, requireSubtle, verifyEs256 } from './keys';
 import type { Decision, Reason } from './types';
@@ -16,16 +17,33 @@ export const HC1_PREFIX = 'HC1:';
 /** CWT claim holding the health certificate container, and its key for the EU DCC v1 payload. */
 export const HCERT_CLAIM = -260;
 export const EU_DCC_V1 = 1;
-/** Extended key usage OIDs restricting a DSC to certificate types (absent: any type). */
+/** Extended key usage OIDs restricting a DSC to certificate types (eHN DCC technical specification,
+ *  DSC profile). A DSC listing none of them (or no EKU at all) may sign every type. */
 export const DCC_EKU = {
   test: '1.3.6.1.4.1.1847.2021.1.1',
   vaccination: '1.3.6.1.4.1.1847.2021.1.2',
   recovery: '1.3.6.1.4.1.1847.2021.1.3',
-} as const;
+} as const satisfies Record<DccType, string>;
+/** The alternative arc for the same three usages (same meanings). */
+export const DCC_EKU_ALT = {
+  test: '1.3.6.1.4.1.0.1847.2021.1.1',
+  vaccination: '1.3.6.1.4.1.0.1847.2021.1.2',
+  recovery: '1.3.6.1.4.1.0.1847.2021.1.3',
+} as const satisfies Record<DccType, string>;
+const EKU_TYPE = new Map<string, DccType>(
+  [DCC_EKU, DCC_EKU_ALT].flatMap((arc) => (Object.entries(arc) as [DccType, string][]).map(([type, oid]) => [oid, type] as const)),
+);
+
+/** The certificate types a DSC with these extended key usages may sign: the union of the DCC usages
+ *  it lists (either arc), or every type when it lists none (other EKUs such as serverAuth don't count). */
+export function dccTypesAllowed(keyUsage: readonly string[] | undefined): DccType[] {
+  const listed = new Set((keyUsage ?? []).map((o) => EKU_TYPE.get(o)).filter((t): t is DccType => !!t));
+  return (['vaccination', 'test', 'recovery'] as const).filter((t) => !listed.size || listed.has(t));
+}
 /** A DCC is a few kilobytes; anything inflating far beyond is refused. */
 export const MAX_HC1_INFLATED = 64 * 1024;
 
-export type DccType = keyof typeof DCC_EKU;
+export type { DccType };
 
 export interface Hc1Signer {
   /** base64url of the first 8 bytes of SHA-256 over the signer certificate's DER. */
@@ -33,7 +51,7 @@ export interface Hc1Signer {
   /** EC P-256 (ES256) or RSA (PS256) public key. */
   publicKey: CryptoKey | JsonWebKey;
   certDer?: Uint8Array;
-  /** Extended key usage OIDs of the certificate. */
+  /** Extended key usage OIDs of the certificate (restrict the DCC types it may sign: dccTypesAllowed). */
   keyUsage?: string[];
   /** Certificate validity: a DCC issued outside it is refused (`key-expired`). ISO times. */
   notBefore?: string;
@@ -52,15 +70,36 @@ export interface Hc1Claims {
   [k: string]: unknown;
 }
 
-/** CBOR data as plain JSON: maps to objects, byte strings to base64url, tags to their content. */
-function toJson(v: unknown): unknown {
-  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), toJson(x)]));
-  if (Array.isArray(v)) return v.map(toJson);
+/** CBOR data as plain JSON: maps to objects, byte strings to base64url, tags to their content.
+ *  `raw` keeps byte strings, simple values and bigints as they are (for the schema check, which must
+ *  tell a byte string from text). */
+function toJson(v: unknown, raw = false): unknown {
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), toJson(x, raw)]));
+  if (Array.isArray(v)) return v.map((x) => toJson(x, raw));
+  if (v instanceof CborTag) return toJson(v.value, raw);
+  if (raw) return v;
   if (v instanceof Uint8Array) return b64uEncode(v);
-  if (v instanceof CborTag) return toJson(v.value);
   if (v instanceof CborSimple) return v.value;
   if (typeof v === 'bigint') return v.toString();
   return v;
+}
+
+/** A CWT NumericDate (RFC 8392): an integer or a float (half, single, double), bare or inside tag 1
+ *  (epoch date); truncated toward zero to whole seconds. Anything else is refused, naming the claim. */
+function numericDate(v: unknown, claim: string): number {
+  const n = v instanceof CborTag && v.tag === 1 ? v.value : v;
+  const x = typeof n === 'bigint' ? Number(n) : n;
+  if (typeof x !== 'number' || !Number.isFinite(x)) {
+    const what = v instanceof CborTag && v.tag === 1 ? `tag 1 around ${describeValue(n)}` : describeValue(v);
+    throw new DecodeError('bad-claims', `hc1 claims: ${claim} must be a number of seconds since the epoch, not ${what}`);
+  }
+  return Math.trunc(x) || 0;
+}
+
+/** An ISO time for messages; seconds beyond what a Date holds are shown as they are. */
+function isoTime(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return Number.isNaN(d.getTime()) ? `${seconds} s after the epoch` : d.toISOString();
 }
 
 function decodeHc1Claims(payload: Uint8Array): Hc1Claims {
@@ -70,18 +109,16 @@ function decodeHc1Claims(payload: Uint8Array): Hc1Claims {
   };
   if (!(m instanceof Map)) return bad('the CWT is not a map');
   const iss = m.get(1);
-  const exp = m.get(4);
-  const iat = m.get(6);
   if (iss !== undefined && typeof iss !== 'string') bad('iss (1) must be text');
-  if (!Number.isSafeInteger(exp) || !Number.isSafeInteger(iat)) bad('exp (4) and iat (6) must be integers');
+  const exp = numericDate(m.get(4), 'exp (4)');
+  const iat = numericDate(m.get(6), 'iat (6)');
   const hcert = m.get(HCERT_CLAIM);
   if (!(hcert instanceof Map)) return bad(`claim ${HCERT_CLAIM} (hcert) is missing`);
   const dcc = hcert.get(EU_DCC_V1);
   if (!(dcc instanceof Map)) return bad('hcert has no EU DCC v1 payload (key 1)');
-  const types = (['v', 't', 'r'] as const).filter((k) => Array.isArray(dcc.get(k)) && (dcc.get(k) as unknown[]).length > 0);
-  if (types.length !== 1) bad('the DCC must hold exactly one of v (vaccination), t (test) or r (recovery)');
-  const type: DccType = ({ v: 'vaccination', t: 'test', r: 'recovery' } as const)[types[0]];
-  return { ...(iss === undefined ? {} : { iss: iss as string }), iat: iat as number, exp: exp as number, type, dcc: toJson(dcc) as Record<string, unknown> };
+  const schema = checkDccSchema(toJson(dcc, true));
+  if (!schema.ok) return bad(`DCC payload ${schema.pointer || '(root)'}: ${schema.message}`);
+  return { ...(iss === undefined ? {} : { iss: iss as string }), iat, exp, type: schema.type, dcc: toJson(dcc) as Record<string, unknown> };
 }
 
 async function verifyWith(signer: Hc1Signer, alg: number, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
@@ -134,7 +171,8 @@ export async function verifyHc1(payload: string, opts: VerifyHc1Options): Promis
   try {
     const compressed = base45Decode(payload.slice(HC1_PREFIX.length));
     const bytes = await zlibInflate(compressed, MAX_HC1_INFLATED);
-    cose = coseSign1Decode(bytes);
+    // The DCC allows the kid in either header; when both carry it, the protected one counts.
+    cose = coseSign1Decode(bytes, { sameLabelInBoth: 'protected-wins' });
     const a = cose.protectedHeader.get(COSE.alg);
     if (a !== COSE.ES256 && a !== COSE.PS256) throw new DecodeError('bad-cose', `cose: alg ${String(a)} is not ES256 (-7) or PS256 (-37), or is not in the protected header`);
     alg = a;
@@ -160,15 +198,15 @@ export async function verifyHc1(payload: string, opts: VerifyHc1Options): Promis
   if (!signer) return refuse('bad-signature', `the signature does not verify with the signer certificate ${kid}`, where);
   const issuedAt = claims.iat * 1000;
   if ((signer.notBefore && issuedAt < Date.parse(signer.notBefore)) || (signer.notAfter && issuedAt > Date.parse(signer.notAfter))) {
-    return refuse('key-expired', `the signer certificate is valid ${signer.notBefore ?? '…'} to ${signer.notAfter ?? '…'}; the DCC was issued at ${new Date(issuedAt).toISOString()}`, { ...where, claims });
+    return refuse('key-expired', `the signer certificate is valid ${signer.notBefore ?? '…'} to ${signer.notAfter ?? '…'}; the DCC was issued at ${isoTime(claims.iat)}`, { ...where, claims });
   }
   const now = opts.at.getTime() / 1000;
   const skew = opts.skewSeconds ?? DEFAULT_SKEW_SECONDS;
-  if (now > claims.exp + skew) return refuse('expired', `the DCC expired at ${new Date(claims.exp * 1000).toISOString()}`, { ...where, claims });
-  if (claims.iat > now + skew) return refuse('not-yet-valid', `the DCC was issued at ${new Date(issuedAt).toISOString()}, in the future`, { ...where, claims });
-  const dccEkus = (signer.keyUsage ?? []).filter((o) => (Object.values(DCC_EKU) as string[]).includes(o));
-  if (dccEkus.length && !dccEkus.includes(DCC_EKU[claims.type])) {
-    return refuse('key-usage', `the signer certificate may sign ${dccEkus.map((o) => Object.keys(DCC_EKU).find((k) => DCC_EKU[k as DccType] === o)).join(', ')} certificates, not ${claims.type}`, { ...where, claims });
+  if (now > claims.exp + skew) return refuse('expired', `the DCC expired at ${isoTime(claims.exp)}`, { ...where, claims });
+  if (claims.iat > now + skew) return refuse('not-yet-valid', `the DCC was issued at ${isoTime(claims.iat)}, in the future`, { ...where, claims });
+  const allowed = dccTypesAllowed(signer.keyUsage);
+  if (!allowed.includes(claims.type)) {
+    return refuse('key-usage', `a ${claims.type} certificate, but its signer certificate (DSC) may sign only ${allowed.join(', ')} certificates (extended key usage)`, { ...where, claims });
   }
   return { valid: true, scheme: 'hc1', reason: 'ok', message: `valid EU DCC (${claims.type})`, ...where, claims, warnings };
 }

@@ -5,9 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base45Decode, base45Encode, cborEncode, coseSign1Decode, issueCityCode, signTrustList, type CityCodeClaims } from '../index';
+import { CborFloat, base45Decode, base45Encode, cborEncode, coseSign1Decode, issueCityCode, signTrustList, type CityCodeClaims } from '../index';
 import { listKey, makeKey, makeList } from '../testing';
-import { DCC_EKU } from '../hc1';
+import { DCC_EKU, DCC_EKU_ALT } from '../hc1';
 import { SAMPLE_TEST, makeDsc, makeHc1 } from './hc1-testing';
 
 const DQ = path.resolve('bin/dq.js');
@@ -36,6 +36,9 @@ let code = '';
 let tampered = '';
 let hc1 = '';
 let hc1Test = '';
+let hc1FloatExp = '';
+let hc1StringExp = '';
+let hc1VaccByTestDsc = '';
 
 beforeAll(async () => {
   const listSigner = await makeKey();
@@ -60,6 +63,12 @@ beforeAll(async () => {
   const iat = Date.parse('2021-06-01T00:00:00Z') / 1000;
   hc1 = await makeHc1(dsc, { iss: 'DE', iat, exp: iat + 365 * 86400 });
   hc1Test = await makeHc1(dsc, { iss: 'DE', iat, exp: iat + 365 * 86400, dcc: SAMPLE_TEST });
+  // exp as a double float (0xfb) with a fraction, iat as a single float (0xfa)
+  hc1FloatExp = await makeHc1(dsc, { iss: 'DE', iat: new CborFloat(iat, 32), exp: new CborFloat(iat + 365 * 86400 + 0.5, 64) });
+  hc1StringExp = await makeHc1(dsc, { iss: 'DE', iat, exp: '2022-06-01T00:00:00Z' });
+  const testOnly = await makeDsc({ ekus: [DCC_EKU_ALT.test], cn: 'DSC test-only' });
+  f.testOnlyPem = file('dsc-test-only.pem', testOnly.pem);
+  hc1VaccByTestDsc = await makeHc1(testOnly, { iss: 'DE', iat, exp: iat + 365 * 86400 });
 });
 
 describe.concurrent('dq code verify', () => {
@@ -119,6 +128,21 @@ describe.concurrent('dq code verify', () => {
     expect(JSON.parse(usage.stdout)).toMatchObject({ reason: 'key-usage', step: 'key-usage' });
     const zlib = await dq(['code', 'verify', '--trust', f.pem, '--at', '2021-07-01T00:00:00Z', '--json', 'HC1:' + base45Encode(Uint8Array.of(1, 2, 3))]);
     expect(JSON.parse(zlib.stdout)).toMatchObject({ reason: 'bad-zlib', step: 'zlib' });
+  });
+
+  it('HC1: a float exp is valid, a text exp is bad-claims, a vaccination signed by a test-only DSC is key-usage', async () => {
+    const ok = await dq(['code', 'verify', '--trust', f.pem, '--at', '2021-07-01T00:00:00Z', '--json', hc1FloatExp]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ valid: true, scheme: 'hc1', reason: 'ok', step: null, claims: { iat: 1622505600, exp: 1654041600, type: 'vaccination' } });
+    const text = await dq(['code', 'verify', '--trust', f.pem, '--at', '2021-07-01T00:00:00Z', hc1FloatExp]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^VALID hc1 — ok\nmessage: valid EU DCC \(vaccination\)/);
+    const str = await dq(['code', 'verify', '--trust', f.pem, '--at', '2021-07-01T00:00:00Z', '--json', hc1StringExp]);
+    expect(str.code).toBe(1);
+    expect(JSON.parse(str.stdout)).toMatchObject({ valid: false, reason: 'bad-claims', step: 'claims', message: expect.stringMatching(/^hc1 claims: exp \(4\) must be a number of seconds since the epoch, not text/) });
+    const usage = await dq(['code', 'verify', '--trust', f.testOnlyPem, '--at', '2021-07-01T00:00:00Z', '--json', hc1VaccByTestDsc]);
+    expect(usage.code).toBe(1);
+    expect(JSON.parse(usage.stdout)).toMatchObject({ valid: false, reason: 'key-usage', step: 'key-usage', message: expect.stringContaining('may sign only test certificates') });
   });
 
   it('exits 2 on bad usage', async () => {

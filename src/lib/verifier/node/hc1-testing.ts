@@ -31,6 +31,8 @@ function rdn(cn: string, c: string): pkijs.RelativeDistinguishedNames {
 
 let csca: Promise<CryptoKeyPair> | undefined;
 
+/** A DSC issued by the test CSCA. `ekus`: the extended key usage OIDs to list (any combination, DCC or
+ *  not); absent or empty: no extendedKeyUsage extension at all. */
 export async function makeDsc(opts: { alg?: 'ES256' | 'PS256'; ekus?: string[]; notBefore?: Date; notAfter?: Date; cn?: string } = {}): Promise<TestDsc> {
   const alg = opts.alg ?? 'ES256';
   const params =
@@ -71,23 +73,36 @@ export const SAMPLE_TEST = {
   t: [{ tg: '840539006', tt: 'LP6464-4', sc: '2021-05-30T10:12:22Z', tr: '260415000', tc: 'Testzentrum', co: 'DE', is: 'Robert Koch-Institut', ci: 'URN:UVCI:01DE/TZ12345/ABC#1' }],
 };
 
-/** An HC1 payload signed by `dsc` (the DCC JSON becomes text-keyed CBOR maps). */
+export const SAMPLE_RECOVERY = {
+  ver: '1.3.0',
+  nam: { fn: 'Mustermann', gn: 'Erika', fnt: 'MUSTERMANN', gnt: 'ERIKA' },
+  dob: '1964-08-12',
+  r: [{ tg: '840539006', fr: '2021-04-21', co: 'DE', is: 'Robert Koch-Institut', df: '2021-05-01', du: '2021-10-21', ci: 'URN:UVCI:01DE/5CWLU12RNOB9RXSEOP6FG8#W' }],
+};
+/** The sample payload of each certificate type. */
+export const SAMPLE_DCC = { vaccination: SAMPLE_VACCINATION, test: SAMPLE_TEST, recovery: SAMPLE_RECOVERY } as const;
+
+/** An HC1 payload signed by `dsc` (the DCC JSON becomes text-keyed CBOR maps). `iat` and `exp` are
+ *  written as given (a number, a CborFloat of a chosen width, a CborTag, even text; undefined leaves
+ *  the claim out). `kidIn: 'both'` puts the kid in the protected header and `unprotectedKid` (default:
+ *  eight zero bytes) in the unprotected one. */
 export async function makeHc1(
   dsc: TestDsc,
-  claims: { iss?: string; iat: number; exp: number; dcc?: Record<string, unknown> },
-  opts: { kidIn?: 'protected' | 'unprotected'; tagged?: boolean; compress?: boolean } = {},
+  claims: { iss?: string; iat: unknown; exp: unknown; dcc?: Record<string, unknown> },
+  opts: { kidIn?: 'protected' | 'unprotected' | 'both'; unprotectedKid?: Uint8Array; tagged?: boolean; compress?: boolean } = {},
 ): Promise<string> {
   const kid = b64uDecode(dsc.kid);
   const cwt = new Map<number, unknown>([
     ...(claims.iss ? ([[1, claims.iss]] as [number, unknown][]) : []),
-    [4, claims.exp],
-    [6, claims.iat],
+    ...(claims.exp === undefined ? [] : ([[4, claims.exp]] as [number, unknown][])),
+    ...(claims.iat === undefined ? [] : ([[6, claims.iat]] as [number, unknown][])),
     [HCERT_CLAIM, new Map([[1, claims.dcc ?? SAMPLE_VACCINATION]])],
   ]);
   const algId = dsc.alg === 'ES256' ? COSE.ES256 : COSE.PS256;
   const kidIn = opts.kidIn ?? 'protected';
-  const protectedHeader = new Map<unknown, unknown>([[COSE.alg, algId], ...(kidIn === 'protected' ? ([[COSE.kid, kid]] as [unknown, unknown][]) : [])]);
-  const unprotectedHeader = new Map<unknown, unknown>(kidIn === 'unprotected' ? [[COSE.kid, kid]] : []);
+  const protectedHeader = new Map<unknown, unknown>([[COSE.alg, algId], ...(kidIn !== 'unprotected' ? ([[COSE.kid, kid]] as [unknown, unknown][]) : [])]);
+  const unprotectedKid = kidIn === 'both' ? (opts.unprotectedKid ?? new Uint8Array(8)) : kid;
+  const unprotectedHeader = new Map<unknown, unknown>(kidIn !== 'protected' ? [[COSE.kid, unprotectedKid]] : []);
   const sign = async (tbs: Uint8Array) =>
     new Uint8Array(await crypto.subtle.sign(dsc.alg === 'ES256' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSA-PSS', saltLength: 32 }, dsc.privateKey, buf(tbs)));
   const cose = await coseSign1Encode({ protectedHeader, unprotectedHeader, payload: cborEncode(cwt) }, sign, { tagged: opts.tagged ?? true });
