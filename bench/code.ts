@@ -39,7 +39,7 @@ import {
   type TrustList,
   type TrustSource,
 } from '../src/lib/verifier';
-import { ask, describeMachine, type Msg } from './common';
+import { ask, describeMachine, ratioLine, type Msg } from './common';
 
 interface Figure {
   name: string;
@@ -282,6 +282,7 @@ async function main() {
     const widths = head.map((h, c) => Math.max(h.length, ...rowsOut.map((r) => r[c].length)));
     const line = (c: string[]) => c.map((x, k) => (k === 0 ? x.padEnd(widths[k]) : x.padStart(widths[k]))).join('  ');
     process.stdout.write([line(head), line(widths.map((w) => '-'.repeat(w))), ...rowsOut.map(line)].join('\n') + '\n');
+    for (const f of [local[0], ...http]) process.stdout.write(ratioLine(f.name, f.perSecond / floor, 'node:crypto ES256 verify loop') + '\n');
     if (decisions) process.stdout.write(`scan log: ${(decisions as { decision: string; reason: string; n: number }[]).map((d) => `${d.decision}/${d.reason} ${d.n}`).join(', ')}\n`);
   }
   for (const f of [...local, ...http]) if (f.bad) process.exitCode = 1;

@@ -66,3 +66,12 @@ export function ask(child: ChildProcess, m: Msg, answer: string): Promise<Msg> {
     child.send(m);
   });
 }
+
+/**
+ * One figure's line in the form `npm run bench` collects: `ratio <name>: <value> (against <baseline>)`,
+ * where value is the platform's rate over the baseline's rate in the same run (1 = as fast as the bare
+ * stack doing the same work; smaller is slower). Every benchmark prints at least one.
+ */
+export function ratioLine(name: string, value: number, against: string): string {
+  return `ratio ${name}: ${Number.isFinite(value) ? value.toFixed(3) : String(value)} (against ${against})`;
+}

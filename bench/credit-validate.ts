@@ -16,6 +16,7 @@ import { creditRows } from '../src/modules/credit/credit.files';
 import { PENALTY_FIELDS } from '../src/modules/credit/fields';
 import { validateRows } from '../src/modules/credit/validator';
 import { makeCitizenId, makeCreditCode } from '../src/platform/ids';
+import { ratioLine } from './common';
 
 const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '500000' }, json: { type: 'boolean', default: false } } });
 const total = Number(args.rows);
@@ -116,7 +117,7 @@ try {
         `file: ${result.rows} penalty rows, ${result.fileMB} MB (generated in ${result.generateSeconds} s)`,
         `plain CSV parse:  ${result.plainParse.rowsPerSecond.toLocaleString('en')} rows/s (${result.plainParse.seconds} s)`,
         `validator:        ${result.validate.rowsPerSecond.toLocaleString('en')} rows/s (${result.validate.seconds} s; ${result.validate.invalidRows} invalid rows, ${result.validate.problems} problems)`,
-        `ratio validator/parse: ${result.ratio}`,
+        ratioLine('credit validation', validateRate / parseRate, 'plain csv-parse of the file'),
       ].join('\n') + '\n',
     );
   }

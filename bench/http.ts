@@ -19,6 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon, { type Result } from 'autocannon';
 import { adminQuery } from '../src/platform/db/admin';
+import { ratioLine } from './common';
 
 const role = process.env.BENCH_ROLE;
 if (role === 'app') await serveApp();
@@ -277,6 +278,7 @@ async function main() {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   process.stdout.write([line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n');
+  for (const f of figures) if (f !== baseline) process.stdout.write(ratioLine(f.name, f.rps / baseline.rps, 'bare Fastify route') + '\n');
   for (const f of figures) if (f.non2xx || f.errors) process.exitCode = 1;
 }
 

@@ -27,7 +27,7 @@ import { DEMO_RESOURCE_CODES } from '../src/modules/share/catalogue';
 import { shareQualityRules } from '../src/modules/share/data/data.schema';
 import { populationRows } from '../src/modules/share/data';
 import { SQL_TYPE } from '../src/modules/share/data/quality';
-import { describeMachine, writeCsvFile } from './common';
+import { describeMachine, ratioLine, writeCsvFile } from './common';
 
 const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' }, pglite: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
 const total = Number(args.rows);
@@ -112,6 +112,7 @@ try {
     console.log(`platform import: ${platformRps.toLocaleString('en')} rows/s (${(platformMs / 1000).toFixed(1)} s)`);
     if (copyMs !== null) console.log(`COPY baseline:   ${Math.round(total / (copyMs / 1000)).toLocaleString('en')} rows/s (${(copyMs / 1000).toFixed(1)} s) — the import takes ${result.ratio}× the COPY time`);
     console.log(`peak RSS: ${maxRssMiB} MiB`);
+    if (copyMs !== null) console.log(ratioLine('CSV ingest with quality rules', copyMs / platformMs, 'psql \\copy of the same file'));
   }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
