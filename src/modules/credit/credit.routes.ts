@@ -1,21 +1,19 @@
 // HTTP for credit supervision (the fixed contract of issue 6). Thin: schemas, a service call, the reply.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CONTENT_TYPES, exportStream, formatOfContentType } from '../../platform/files';
 import { AppError } from '../../platform/http/problem';
 import { limitOffsetQuery, uuidParam } from '../../platform/http/paging';
+import { readUpload, registerUploads } from '../../platform/http/uploads';
 import { formatOfFileName } from './credit.files';
 import { CREDIT, type CreditService } from './credit.service';
 import { columnsOf, type CreditKind, FIELDS } from './fields';
-import { readMultipart } from '../../platform/http/multipart';
-import { REPAIR_STATES, type RepairService } from './repair.service';
+import { MATERIAL_MAX_BYTES, REPAIR_STATES, type RepairService } from './repair.service';
 import { SEVERITIES } from './windows';
 
 const tags = ['credit'];
 const str = (max: number, min = 0) => ({ type: 'string', minLength: min, maxLength: max }) as const;
 const kindEnum = { type: 'string', enum: ['licence', 'penalty'] } as const;
 const UPLOAD_MAX = 50 * 1024 * 1024;
-const MATERIAL_UPLOAD_MAX = 11 * 1024 * 1024;
 
 /** Every field code of both kinds, as the single-record body's properties. */
 const recordProperties = Object.fromEntries([...new Set([...FIELDS.licence, ...FIELDS.penalty].map((f) => f.code))].map((c) => [c, { type: ['string', 'number', 'null'], maxLength: 4000 }]));
@@ -49,24 +47,17 @@ export async function creditRoutes(app: FastifyInstance, { credit, repairs }: { 
 
   // Multipart uploads: the body stays a stream; the file part is validated as it arrives.
   await app.register(async (scope) => {
-    scope.addContentTypeParser('multipart/form-data', { bodyLimit: UPLOAD_MAX }, (_req, payload, done) => done(null, payload));
-    const streamOf = (req: FastifyRequest): Readable => {
-      const body = req.body as Readable | undefined;
-      if (!body || typeof body.pipe !== 'function') throw new AppError(400, 'bad-request', 'Bad request', 'expected multipart/form-data with a file part "file"', [{ path: '/body/file', message: 'required' }]);
-      return body;
-    };
+    await registerUploads(scope, { maxFileBytes: UPLOAD_MAX });
     scope.post<{ Querystring: { kind: CreditKind } }>(
       '/api/credit/batches',
       {
         config: { auth: CREDIT.publish },
-        bodyLimit: UPLOAD_MAX,
         schema: { tags, summary: 'Upload a licence or penalty file (multipart "file", CSV or Excel): every row validated and the valid rows staged; nothing is published yet', querystring: { type: 'object', required: ['kind'], properties: { kind: kindEnum } } },
       },
       async (req, reply) => {
-        const { result } = await readMultipart(streamOf(req), req.headers['content-type'], 'file', async (part) => {
+        const { result } = await readUpload(req, { field: 'file' }, async (part) => {
           const format = formatOfFileName(part.fileName) ?? formatOfContentType(part.contentType);
           if (!format) {
-            part.stream.resume();
             throw new AppError(415, 'unsupported-media-type', 'Unsupported file type', 'upload a .csv or .xlsx file', [{ path: '/body/file', message: 'must be CSV or Excel (.xlsx)' }]);
           }
           return credit.createBatch(req.actor!, req.query.kind, part.fileName.slice(0, 200) || `upload.${format}`, format, part.stream);
@@ -76,11 +67,10 @@ export async function creditRoutes(app: FastifyInstance, { credit, repairs }: { 
     );
     scope.post<{ Params: { id: string } }>(
       '/api/credit/repairs/:id/materials',
-      { config: { auth: 'authenticated' }, bodyLimit: MATERIAL_UPLOAD_MAX, schema: { tags, summary: 'Upload a repair material (multipart: field "key" first, then "file"; PDF, JPEG or PNG up to 10 MB)', params: uuidParam } },
+      { config: { auth: 'authenticated' }, schema: { tags, summary: 'Upload a repair material (multipart: field "key" first, then "file"; PDF, JPEG or PNG up to 10 MB)', params: uuidParam } },
       async (req, reply) => {
-        const { result } = await readMultipart(streamOf(req), req.headers['content-type'], 'file', async (part, fields) => {
+        const { result } = await readUpload(req, { field: 'file', fields: ['key'], maxFileBytes: MATERIAL_MAX_BYTES }, async (part, fields) => {
           if (!fields.key) {
-            part.stream.resume();
             throw new AppError(400, 'validation', 'Invalid request', 'the field "key" must come before the file', [{ path: '/body/key', message: 'required before the file part' }]);
           }
           return repairs.uploadMaterial(req.actor!, req.params.id, fields.key, { stream: part.stream, fileName: part.fileName.slice(0, 200) || 'material', contentType: part.contentType });

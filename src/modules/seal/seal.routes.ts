@@ -1,11 +1,10 @@
 // HTTP for electronic seals: the CA certificate (public), seals (make/renew/revoke), sealing a PDF,
 // verifying any PDF (public), and the sealed decision document of an approved application.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
 import { readLimited } from '../../platform/files/blobs';
-import { readMultipart } from '../../platform/http/multipart';
 import { limitOffsetQuery, uuidParam } from '../../platform/http/paging';
-import { AppError, errors } from '../../platform/http/problem';
+import { errors } from '../../platform/http/problem';
+import { readUpload, registerUploads } from '../../platform/http/uploads';
 import { SEAL_POSITIONS, type PlaceOptions, type SealPosition } from './pdf-sign';
 import { SEAL } from './seal.permissions';
 import { SEAL_MAX_PDF, type SealService } from './seal.service';
@@ -15,15 +14,12 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 const attachment = (name: string, inline = false) => `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`;
 
-function streamOf(req: FastifyRequest): Readable {
-  const body = req.body as Readable | undefined;
-  if (!body || typeof body.pipe !== 'function') throw new AppError(400, 'bad-request', 'Bad request', 'expected multipart/form-data with a file part "file"', [{ path: '/body/file', message: 'required' }]);
-  return body;
-}
+/** The fields /api/seal/sign takes beside the PDF. */
+const SIGN_FIELDS = ['sealId', 'page', 'position', 'x', 'y', 'size'] as const;
 
 /** The PDF of a multipart upload (field "file") and the text fields around it. */
-async function readPdfUpload(req: FastifyRequest): Promise<{ bytes: Buffer; fileName: string; fields: Record<string, string> }> {
-  const { fields, result } = await readMultipart(streamOf(req), req.headers['content-type'], 'file', async (part) => ({ bytes: await readLimited(part.stream, SEAL_MAX_PDF), fileName: part.fileName.slice(0, 200) || 'document.pdf' }));
+async function readPdfUpload(req: FastifyRequest, fieldNames: readonly string[] = []): Promise<{ bytes: Buffer; fileName: string; fields: Record<string, string> }> {
+  const { fields, result } = await readUpload(req, { field: 'file', fields: fieldNames }, async (part) => ({ bytes: await readLimited(part.stream, SEAL_MAX_PDF), fileName: part.fileName.slice(0, 200) || 'document.pdf' }));
   if (!result.bytes.length) throw errors.field('/body/file', 'the file is empty');
   return { ...result, fields };
 }
@@ -98,16 +94,15 @@ export async function sealRoutes(app: FastifyInstance, seals: SealService) {
   );
 
   await app.register(async (scope) => {
-    scope.addContentTypeParser('multipart/form-data', { bodyLimit: SEAL_MAX_PDF + 64 * 1024 }, (_req, payload, done) => done(null, payload));
+    await registerUploads(scope, { maxFileBytes: SEAL_MAX_PDF });
     scope.post(
       '/api/seal/sign',
       {
         config: { auth: SEAL.use },
-        bodyLimit: SEAL_MAX_PDF + 64 * 1024,
         schema: { tags, summary: 'Seal a PDF (multipart: "file", optional sealId, page, position bottom-right|bottom-center|bottom-left|top-right|center, or x/y in points, size): returns the sealed PDF' },
       },
       async (req, reply) => {
-        const { bytes, fileName, fields } = await readPdfUpload(req);
+        const { bytes, fileName, fields } = await readPdfUpload(req, SIGN_FIELDS);
         const sealId = fields.sealId?.trim() || undefined;
         if (sealId && !UUID_RE.test(sealId)) throw errors.field('/body/sealId', 'must be a UUID');
         const r = await seals.sign(req.actor!, { bytes, fileName, sealId, place: placeOf(fields) });
@@ -115,7 +110,7 @@ export async function sealRoutes(app: FastifyInstance, seals: SealService) {
         return reply.type('application/pdf').header('content-disposition', attachment(outName)).header('x-seal-signing-id', r.signingId).header('cache-control', 'no-store').send(r.bytes);
       },
     );
-    scope.post('/api/seal/verify', { config: { auth: 'public' }, bodyLimit: SEAL_MAX_PDF + 64 * 1024, schema: { tags, summary: 'Verify every signature of a PDF (multipart "file"): signer, time, intact, whole document, chain to this platform\'s CA' } }, async (req) => {
+    scope.post('/api/seal/verify', { config: { auth: 'public' }, schema: { tags, summary: 'Verify every signature of a PDF (multipart "file"): signer, time, intact, whole document, chain to this platform\'s CA' } }, async (req) => {
       const { bytes } = await readPdfUpload(req);
       return seals.verify(bytes);
     });

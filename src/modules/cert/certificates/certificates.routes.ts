@@ -1,11 +1,10 @@
 // HTTP for certificate types, issuing (form/API and bulk import), status changes and the public Token Status
 // Lists. Thin: schemas, a service call, the reply.
 import type { FastifyInstance } from 'fastify';
-import type { Readable } from 'node:stream';
 import { CONTENT_TYPES, exportStream } from '../../../platform/files';
-import { readMultipart } from '../../../platform/http/multipart';
 import { limitOffsetQuery, uuidParam } from '../../../platform/http/paging';
 import { AppError } from '../../../platform/http/problem';
+import { readUpload, registerUploads } from '../../../platform/http/uploads';
 import { CERT } from '../cert.permissions';
 import type { CertificateService } from './certificates.service';
 
@@ -161,22 +160,15 @@ export async function certificateRoutes(app: FastifyInstance, certs: Certificate
 
   // ---- imports ----
   await app.register(async (scope) => {
-    scope.addContentTypeParser('multipart/form-data', { bodyLimit: UPLOAD_MAX }, (_req, payload, done) => done(null, payload));
+    await registerUploads(scope, { maxFileBytes: UPLOAD_MAX });
     scope.post(
       '/api/cert/imports',
-      { config: { auth: CERT.issue }, bodyLimit: UPLOAD_MAX, schema: { tags, summary: 'Bulk import (multipart: field "typeId", then file "file": CSV or JSON lines); a durable job issues the rows' } },
+      { config: { auth: CERT.issue }, schema: { tags, summary: 'Bulk import (multipart: field "typeId", then file "file": CSV or JSON lines); a durable job issues the rows' } },
       async (req, reply) => {
-        const body = req.body as Readable | undefined;
-        if (!body || typeof body.pipe !== 'function') throw new AppError(400, 'bad-request', 'Bad request', 'expected multipart/form-data with a field "typeId" and a file part "file"', [{ path: '/body/file', message: 'required' }]);
-        const { result } = await readMultipart(body, req.headers['content-type'], 'file', async (part, fields) => {
+        const { result } = await readUpload(req, { field: 'file', fields: ['typeId'] }, async (part, fields) => {
           const format = importFormat(part.fileName, part.contentType);
-          try {
-            if (!format) throw new AppError(415, 'unsupported-media-type', 'Unsupported file type', 'upload a .csv or .jsonl file', [{ path: '/body/file', message: 'must be CSV or JSON lines (.jsonl)' }]);
-            await certs.importContext(req.actor!, fields.typeId);
-          } catch (err) {
-            part.stream.resume();
-            throw err;
-          }
+          if (!format) throw new AppError(415, 'unsupported-media-type', 'Unsupported file type', 'upload a .csv or .jsonl file', [{ path: '/body/file', message: 'must be CSV or JSON lines (.jsonl)' }]);
+          await certs.importContext(req.actor!, fields.typeId);
           return certs.createImport(req.actor!, fields.typeId, { fileName: part.fileName.slice(0, 200) || `import.${format}`, format, stream: part.stream });
         });
         return reply.code(202).send(result);

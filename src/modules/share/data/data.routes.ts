@@ -1,11 +1,10 @@
 // HTTP for datasets: dataset view, provider's records, loads (upload, push, pull connectors), rejected rows,
 // quality rules and scores, objections. Thin: schemas, a service call, the reply.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
 import { csvField } from '../../../platform/files';
-import { readMultipart } from '../../../platform/http/multipart';
 import { limitOffsetQuery, uuidParam } from '../../../platform/http/paging';
 import { AppError } from '../../../platform/http/problem';
+import { readUpload, registerUploads } from '../../../platform/http/uploads';
 import { SHARE } from '../share.permissions';
 import { type ConnectorInput, type DataStore, MAX_BATCH_ROWS } from './data.service';
 import { RULE_KINDS, type QualityRule } from './quality';
@@ -69,21 +68,17 @@ export async function dataRoutes(app: FastifyInstance, data: DataStore) {
   );
 
   await app.register(async (scope) => {
-    scope.addContentTypeParser('multipart/form-data', { bodyLimit: UPLOAD_MAX }, (_req, payload, done) => done(null, payload));
+    await registerUploads(scope, { maxFileBytes: UPLOAD_MAX });
     scope.post<{ Params: { id: string }; Querystring: { mode: 'full' | 'incremental' } }>(
       '/api/share/resources/:id/loads',
       {
         config: { auth: SHARE.dataLoad },
-        bodyLimit: UPLOAD_MAX,
         schema: { tags, summary: 'Upload a file (multipart "file": CSV, XLSX or JSON lines); a job validates and loads it', params: uuidParam, querystring: { type: 'object', properties: { mode: { ...modeEnum, default: 'incremental' } } } },
       },
       async (req, reply) => {
-        const body = req.body as Readable | undefined;
-        if (!body || typeof body.pipe !== 'function') throw new AppError(400, 'bad-request', 'Bad request', 'expected multipart/form-data with a file part "file"', [{ path: '/body/file', message: 'required' }]);
-        const { result } = await readMultipart(body, req.headers['content-type'], 'file', async (part) => {
+        const { result } = await readUpload(req, { field: 'file' }, async (part) => {
           const format = formatOf(part.fileName, part.contentType);
           if (!format) {
-            part.stream.resume();
             throw new AppError(415, 'unsupported-media-type', 'Unsupported file type', 'upload a .csv, .xlsx or .jsonl file', [{ path: '/body/file', message: 'must be CSV, Excel (.xlsx) or JSON lines (.jsonl)' }]);
           }
           return data.createUpload(req.actor!, req.params.id, req.query.mode, { fileName: part.fileName.slice(0, 200) || `upload.${format}`, format, stream: part.stream });
