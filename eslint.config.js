@@ -1,6 +1,7 @@
 // Lint: TypeScript-aware recommended rules for the server, tests, web apps and scripts.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import moduleWalls from './scripts/eslint/module-walls.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'web/dist/', 'data/', '.tmp/', 'test-results/', 'playwright-report/', 'e2e/.artifacts/', 'migrations/'] },
@@ -17,5 +18,11 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'no-console': 'off',
     },
+  },
+  // The architecture's walls (docs/ARCHITECTURE.md): modules meet only through their public index.
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    plugins: { dq: { rules: { 'module-walls': moduleWalls } } },
+    rules: { 'dq/module-walls': 'error' },
   },
 );

@@ -5,15 +5,30 @@ import pino, { type Logger } from 'pino';
 import type client from 'prom-client';
 import type { Config } from './config';
 import { overviewRoutes } from './flows/overview';
-import { IdentityService, identityRoutes, oidcRoutes } from './modules/identity';
-import { ensureOidcSchedules, registerOidcJobs } from './modules/identity/oidc';
-import { seedDemoAccounts, seedRoles, DEMO_PASSWORD, type DemoAccount } from './modules/identity/identity.seed';
-import { OrgService, orgRoutes } from './modules/org';
-import { loadCityFile, seedDemoEnterprises, seedReferenceOrgs } from './modules/org/org.seed';
-import { CatalogueFiles, CatalogueService, seedCatalogue, svcRoutes } from './modules/svc';
-import { ApplicationService, applicationRoutes, BundleApplicationService, bundleApplicationRoutes, FactRegistry, HistoryFacts, InAppNotifier, NoActionAuthentication, ProfileFacts, RenterFacts, seedAutoRules } from './modules/svc/applications';
-import { NO_ACTION_JOB } from './modules/svc/applications/no-action';
-import { HomeService, homeRoutes, LifeEventFacts, seedDemoLifeEvents } from './modules/svc/home';
+import { DEMO_PASSWORD, IdentityService, ensureOidcSchedules, identityRoutes, oidcRoutes, registerOidcJobs, seedDemoAccounts, seedRoles, type DemoAccount } from './modules/identity';
+import { OrgService, loadCityFile, orgRoutes, seedDemoEnterprises, seedReferenceOrgs } from './modules/org';
+import {
+  ApplicationService,
+  applicationRoutes,
+  BundleApplicationService,
+  bundleApplicationRoutes,
+  CatalogueFiles,
+  CatalogueService,
+  FactRegistry,
+  HistoryFacts,
+  HomeService,
+  homeRoutes,
+  InAppNotifier,
+  LifeEventFacts,
+  NO_ACTION_JOB,
+  NoActionAuthentication,
+  ProfileFacts,
+  RenterFacts,
+  seedAutoRules,
+  seedCatalogue,
+  seedDemoLifeEvents,
+  svcRoutes,
+} from './modules/svc';
 import { CreditService, creditRoutes, EXPIRE_JOB, OUTBOX_JOB, RepairService, seedCreditDemo, seedCreditReference } from './modules/credit';
 import { createCode, codeRoutes, ensureCodeSchedules, registerCodeJobs, seedCodeDemo, seedCodeReference, type Code } from './modules/code';
 import { createCert, certRoutes, ensureCertSchedules, registerCertJobs, seedCertDemo, seedCertReference, type Cert } from './modules/cert';

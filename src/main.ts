@@ -281,7 +281,7 @@ user
       const { seed } = await lazy.app();
       const { systemActor } = await import('./platform/auth/actor');
       // Staff named without an organisation belong to the city-level bureau (the city file says which).
-      const { bureauCode, loadCityFile } = await import('./modules/org/org.seed');
+      const { bureauCode, loadCityFile } = await import('./modules/org');
       const orgCode = o.org ?? (o.kind === 'staff' ? bureauCode(loadCityFile(s.config.cityFile)) : undefined);
       // A fresh database (e.g. the first administrator of a new installation) needs the roles and the
       // city's organisations first; an installed one already has them.
@@ -425,7 +425,7 @@ credit
     if (o.kind !== 'licence' && o.kind !== 'penalty') usage('--kind must be licence or penalty');
     if (!/\.(csv|xlsx)$/i.test(file)) usage('the file must end in .csv or .xlsx');
     if (!fs.existsSync(file) || !fs.statSync(file).isFile()) usage(`no such file: ${file}`);
-    const { validateFile } = await import('./modules/credit/credit.files');
+    const { validateFile } = await import('./modules/credit');
     const r = await validateFile(o.kind as 'licence' | 'penalty', file).catch((err: unknown) => {
       // An unreadable file or a header that matches no field is the file's failure, not a usage error.
       if (err instanceof AppError) throw new ReportedFailure(err.errors?.length ? `${err.message}: ${err.errors.map((e) => `${e.path} ${e.message}`).join('; ')}` : err.message);

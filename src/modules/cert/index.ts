@@ -2,7 +2,7 @@
 // "certificates"), and the holder's wallet with SD-JWT VC presentations and verification (part "wallet").
 import type { FastifyInstance } from 'fastify';
 import type { JobQueue } from '../../platform/jobs/queue';
-import type { IssuerKeys } from '../code/contracts';
+import type { IssuerKeys } from '../code';
 import type { ModuleDeps } from '../deps';
 import { CertificateService, certificateRoutes, ensureCertificateSchedules, registerCertificateJobs, seedCertificateDemo, seedCertificateReference } from './certificates';
 import { WalletService, ensureWalletSchedules, registerWalletJobs, seedWalletDemo, walletRoutes } from './wallet';

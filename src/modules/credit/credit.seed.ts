@@ -1,10 +1,8 @@
 // Reference data (the standard's publication regimes) always; demo data with `dq seed --demo`: the
 // authority codes departments and districts publish under, and published licences and penalties for
 // the demo enterprises — ent_demo's organisation has one penalty repairable now and one not yet.
-import { eq } from 'drizzle-orm';
 import { addDays } from '../../platform/calendar';
 import { CREDIT_ALPHABET, makeCitizenId, makeCreditCode } from '../../platform/ids';
-import { organisations } from '../org/org.schema';
 import type { OrgService } from '../org';
 import type { CreditService } from './credit.service';
 
@@ -23,7 +21,7 @@ export async function seedCreditReference(credit: CreditService): Promise<void> 
 }
 
 export async function seedCreditDemo(credit: CreditService, orgs: OrgService, enterpriseCodes: string[]): Promise<{ records: number }> {
-  const gov = (await credit.db.select().from(organisations).orderBy(organisations.code)).filter((o) => o.kind === 'department' || o.kind === 'district');
+  const gov = await orgs.byKinds(['department', 'district']);
   const codes = new Map<string, { code: string; name: string; id: string }>();
   for (const o of gov) {
     const code = o.creditCode ?? demoAuthorityCode(o.divisionCode, o.code);
@@ -36,8 +34,9 @@ export async function seedCreditDemo(credit: CreditService, orgs: OrgService, en
   if (!gaj || !scj || !shinan) return { records: 0 };
   const today = credit.today();
   const ents = [];
+  const byCode = await orgs.byCodes(enterpriseCodes.slice(0, 6));
   for (const c of enterpriseCodes.slice(0, 6)) {
-    const [o] = await credit.db.select().from(organisations).where(eq(organisations.code, c));
+    const o = byCode.get(c);
     if (o) ents.push(o);
   }
   if (!ents.length) return { records: 0 };

@@ -15,7 +15,7 @@ import { AppError, errors } from '../../platform/http/problem';
 import { likeEscape, type Page } from '../../platform/http/paging';
 import { maskCitizenId, maskName, PLACEHOLDER_CREDIT_CODE, todayInShanghai } from '../../platform/ids';
 import type { OrgService } from '../org';
-import { bigrams, documentVector, lexeme, unigrams } from '../svc/search/tokenize';
+import { bigrams, documentVector, lexeme, unigrams } from '../../platform/search';
 import { creditRows } from './credit.files';
 import { creditAuthorities, creditBatches, creditBatchRows, creditRecords, creditRegimes, creditRepairs } from './credit.schema';
 import { columnsOf, type CreditKind, FIELDS, KEYS } from './fields';

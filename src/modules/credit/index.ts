@@ -5,4 +5,3 @@ export { creditRoutes } from './credit.routes';
 export { seedCreditDemo, seedCreditReference, demoAuthorityCode } from './credit.seed';
 export { RecordValidator, validateRecord, validateRows, PROBLEM_CODES, type Problem } from './validator';
 export { validateFile } from './credit.files';
-export * from './credit.schema';

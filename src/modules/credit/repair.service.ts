@@ -18,7 +18,7 @@ import { AppError, errors } from '../../platform/http/problem';
 import type { Page } from '../../platform/http/paging';
 import type { JobQueue } from '../../platform/jobs/queue';
 import type { OrgService } from '../org';
-import type { Notifier } from '../svc/applications';
+import type { Notifier } from '../../platform/notify';
 import { creditEndpoints, creditOutbox, creditRecords, creditRepairEvents, creditRepairMaterials, creditRepairs } from './credit.schema';
 import { CREDIT, type CreditService, recordView } from './credit.service';
 

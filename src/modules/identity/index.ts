@@ -2,4 +2,5 @@
 // and the OpenID Connect provider for other platforms.
 export { IdentityService } from './identity.service';
 export { identityRoutes } from './identity.routes';
-export { oidcRoutes } from './oidc';
+export { oidcRoutes, registerOidcJobs, ensureOidcSchedules } from './oidc';
+export { seedDemoAccounts, seedRoles, DEMO_PASSWORD, type DemoAccount } from './identity.seed';

@@ -1,6 +1,6 @@
 // Organisations: the tree of city, districts, departments, sub-units and enterprises, with subtree
 // visibility for scoped roles. Other modules use this service, never the table.
-import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/audit.service';
 import { type Actor, canSeeOrgPath, requirePermission, visibility, type Visibility } from '../../platform/auth/actor';
 import type { OrgResolver } from '../../platform/auth/auth.service';
@@ -69,8 +69,9 @@ export class OrgService implements OrgResolver {
   constructor(private readonly db: Db) {}
 
   // ---- resolver for scoped roles ----
-  async pathOf(orgId: string): Promise<string | null> {
-    const [r] = await this.db.select({ path: organisations.path }).from(organisations).where(eq(organisations.id, orgId));
+  /** `db`: the caller's transaction when it has one open (PGlite has a single connection). */
+  async pathOf(orgId: string, db: DbOrTx = this.db): Promise<string | null> {
+    const [r] = await db.select({ path: organisations.path }).from(organisations).where(eq(organisations.id, orgId));
     return r?.path ?? null;
   }
 
@@ -143,9 +144,22 @@ export class OrgService implements OrgResolver {
     return r ? toOrg(r) : null;
   }
 
-  async byCode(code: string): Promise<Org | null> {
-    const [r] = await this.db.select().from(organisations).where(eq(organisations.code, code));
+  async byCode(code: string, db: DbOrTx = this.db): Promise<Org | null> {
+    const [r] = await db.select().from(organisations).where(eq(organisations.code, code));
     return r ? toOrg(r) : null;
+  }
+
+  /** Organisations by code (those that exist), for modules that hold codes rather than ids. */
+  async byCodes(codes: string[], db: DbOrTx = this.db): Promise<Map<string, Org>> {
+    if (!codes.length) return new Map();
+    const r = await db.select().from(organisations).where(inArray(organisations.code, [...new Set(codes)]));
+    return new Map(r.map((x) => [x.code, toOrg(x)]));
+  }
+
+  /** Every organisation of these kinds, by code (e.g. the government side: departments and districts). */
+  async byKinds(kinds: OrgKind[]): Promise<Org[]> {
+    const r = await this.db.select().from(organisations).where(inArray(organisations.kind, kinds)).orderBy(organisations.code);
+    return r.map(toOrg);
   }
 
   async namesOf(ids: string[]): Promise<Map<string, Org>> {

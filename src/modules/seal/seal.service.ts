@@ -12,7 +12,7 @@ import { getBlob, putBlob, sha256Of } from '../../platform/files/blobs';
 import { AppError, errors } from '../../platform/http/problem';
 import type { Page } from '../../platform/http/paging';
 import type { ModuleDeps } from '../deps';
-import type { ApplicationService } from '../svc/applications';
+import type { ApplicationService } from '../svc';
 import { checkDetached, signDetached } from './cms';
 import { layoutDecision } from './decision-document';
 import { fillSignature, findSignatures, loadPdf, PdfInputError, prepareSealedPdf, type PlaceOptions } from './pdf-sign';

@@ -7,4 +7,6 @@ export { generateCatalogue, removeGeneratedCatalogue, REFERENCE_TOTAL } from './
 export { validateFormDefinition, validateFormValues, FIELD_TYPES, type FormDefinition, type FormField, type FormCheck } from './form';
 export { certificateTypes, validateMaterials, type Material } from './materials';
 export * from './model';
-export { svcItems, svcItemVersions, svcZones, svcHalls, svcHallItems, svcBundles, svcBundleItems, svcSynonyms } from './svc.schema';
+// Its parts: applications (the workflow around an item) and the personal home page.
+export * from './applications';
+export * from './home';

@@ -12,7 +12,7 @@ import type { Org, OrgService } from '../org';
 import { validateFormDefinition } from './form';
 import { validateMaterials } from './materials';
 import { EDITABLE_KEYS, type ApplicantType, type HandlingMode, type ItemDefinition, type ItemKind, type ItemStatus, ITEM_KINDS } from './model';
-import { documentVector, highlight, orQuery, planQuery, synonymTable, type Segment, lexeme } from './search/tokenize';
+import { documentVector, highlight, orQuery, planQuery, synonymTable, type Segment, lexeme } from '../../platform/search';
 import { svcBundleItems, svcBundles, svcHallItems, svcHalls, svcItems, svcItemVersions, svcSynonyms, svcZones } from './svc.schema';
 
 export const SVC = {

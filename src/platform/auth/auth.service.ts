@@ -222,6 +222,17 @@ export class AuthService {
     });
   }
 
+  /** Whether `password` is the account's password (re-confirmation before a sensitive step); the hash
+   *  never leaves this service. An unknown account costs the same work and answers false. */
+  async checkPassword(userId: string, password: string): Promise<boolean> {
+    const [row] = await this.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
+    if (!row) {
+      await verifyPassword(await dummyPasswordHash(), password);
+      return false;
+    }
+    return verifyPassword(row.passwordHash, password);
+  }
+
   async changePassword(actor: Actor, userId: string, current: string | null, next: string): Promise<void> {
     const [row] = await this.db.select().from(users).where(eq(users.id, userId));
     if (!row) throw errors.notFound('user');

@@ -23,7 +23,7 @@ import type { Page } from '../../../platform/http/paging';
 import { buildLicenceId, citizenIdProblem, creditCodeProblem, maskCitizenId, todayInShanghai } from '../../../platform/ids';
 import { PermanentJobError } from '../../../platform/jobs/queue';
 import { encodeStatusList, STATUS } from '../../../lib/verifier';
-import type { IssuerKeys } from '../../code/contracts';
+import type { IssuerKeys } from '../../code';
 import type { ModuleDeps } from '../../deps';
 import type { Org } from '../../org';
 import { CERT } from '../cert.permissions';

@@ -10,7 +10,6 @@ import { issueCityCode, TrustStore, verifyCityCode, type CityCodeClaims, type Re
 import { recordAudit } from '../../../platform/audit/audit.service';
 import type { Actor } from '../../../platform/auth/actor';
 import { users } from '../../../platform/auth/auth.schema';
-import { verifyPassword } from '../../../platform/auth/passwords';
 import { inTransaction, rows as rawRows, type DbOrTx } from '../../../platform/db/client';
 import { appMeta } from '../../../platform/db/meta.schema';
 import { errors } from '../../../platform/http/problem';
@@ -240,8 +239,7 @@ export class CityCodeService {
   /** Unfreezing needs the password again (the phone may be in someone else's hands); old codes stay dead. */
   async unfreeze(actor: Actor, password: string) {
     const userId = this.requirePerson(actor);
-    const [u] = await this.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
-    if (!u || !(await verifyPassword(u.passwordHash, password))) throw errors.field('/password', 'the password is wrong');
+    if (!(await this.deps.auth.checkPassword(userId, password))) throw errors.field('/password', 'the password is wrong');
     const s = await this.subjectRow(userId);
     const frozenAt = s.frozenAt;
     if (!frozenAt) throw errors.conflict('the code is not frozen');

@@ -8,7 +8,7 @@
 // registered by URL or uploaded list plus the pinned key, refreshed on a schedule, and handed to the
 // verifiers as trust sources with their freshness (or the reason they are no longer trusted).
 import { createPrivateKey, generateKeyPairSync, type KeyObject, sign as nodeSign } from 'node:crypto';
-import { and, asc, count, desc, eq, gt, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { recordAudit } from '../../../platform/audit/audit.service';
 import { type Actor, requirePermission, systemActor } from '../../../platform/auth/actor';
 import { decrypt, encrypt } from '../../../platform/crypto/secrets';
@@ -18,8 +18,7 @@ import { errors } from '../../../platform/http/problem';
 import type { Page } from '../../../platform/http/paging';
 import { kidOf, signTrustList, type KeyUse, type TrustList, type TrustListKey, type TrustListState, trustListState, type TrustSource, TrustStore, verifyTrustList } from '../../../lib/verifier';
 import type { ModuleDeps } from '../../deps';
-import { loadCityFile } from '../../org/org.seed';
-import { organisations } from '../../org/org.schema';
+import { loadCityFile } from '../../org';
 import { CODE } from '../code.permissions';
 import type { IssuerKeys, IssuerSigner } from '../contracts';
 import { trustKeys, trustLists, trustPartners } from './trust.schema';
@@ -253,7 +252,7 @@ export class TrustService implements IssuerKeys {
   /** A fresh P-256 key pair; the private half encrypted under the master key, bound to its kid. */
   private async createKey(tx: Tx, orgCode: string, use: string, actor: Actor | null): Promise<KeyRow> {
     // The list key belongs to the platform itself; issuing keys to one of its organisations.
-    const [org] = use === LIST_USE ? [{ id: null }] : await tx.select({ id: organisations.id }).from(organisations).where(eq(organisations.code, orgCode));
+    const org = use === LIST_USE ? { id: null } : await this.deps.orgs.byCode(orgCode, tx);
     if (!org) throw errors.unprocessable(`organisation ${orgCode} is not known`, [{ path: '/body/orgCode', message: 'unknown organisation' }]);
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicOnly(publicKey.export({ format: 'jwk' }) as JsonWebKey);
@@ -363,9 +362,7 @@ export class TrustService implements IssuerKeys {
   }
 
   private async orgNames(codes: string[], db: DbOrTx = this.db): Promise<Map<string, { name: string; nameEn: string | null }>> {
-    if (codes.length === 0) return new Map();
-    const rs = await db.select({ code: organisations.code, name: organisations.name, nameEn: organisations.nameEn }).from(organisations).where(inArray(organisations.code, codes));
-    return new Map(rs.map((r) => [r.code, { name: r.name, nameEn: r.nameEn }]));
+    return new Map([...(await this.deps.orgs.byCodes(codes, db))].map(([code, o]) => [code, { name: o.name, nameEn: o.nameEn }]));
   }
 
   // ---- this platform's trust list -----------------------------------------------------------------------

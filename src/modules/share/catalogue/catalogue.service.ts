@@ -10,8 +10,7 @@ import { shanghaiDate } from '../../../platform/calendar';
 import { type DbOrTx, inTransaction, rows } from '../../../platform/db/client';
 import { AppError, errors, type FieldError } from '../../../platform/http/problem';
 import { likeEscape, type Page } from '../../../platform/http/paging';
-import { organisations } from '../../org';
-import { bigrams, documentVector, lexeme, unigrams } from '../../svc/search/tokenize';
+import { bigrams, documentVector, lexeme, unigrams } from '../../../platform/search';
 import type { DataItem, ResourceDataShape } from '../contracts';
 import type { ShareDeps } from '../deps';
 import { SHARE } from '../share.permissions';
@@ -295,8 +294,7 @@ export class ResourceCatalogue {
 
   private async orgPath(orgId: string | null, db: DbOrTx): Promise<string | null> {
     if (!orgId) return null;
-    const [o] = await db.select({ path: organisations.path }).from(organisations).where(eq(organisations.id, orgId));
-    return o?.path ?? null;
+    return this.deps.orgs.pathOf(orgId, db);
   }
 
   /** True when the actor may manage resources (and subsystems) of a provider organisation. */
@@ -711,7 +709,7 @@ export class ResourceCatalogue {
 
   /** One member per department and district organisation of the platform; idempotent. */
   async ensureOrgMembers(instance: string): Promise<number> {
-    const orgs = await this.db.select().from(organisations).where(inArray(organisations.kind, ['department', 'district']));
+    const orgs = await this.deps.orgs.byKinds(['department', 'district']);
     const existing = new Set((await this.db.select({ orgId: shareMembers.orgId }).from(shareMembers)).map((m) => m.orgId));
     let created = 0;
     for (const o of orgs) {

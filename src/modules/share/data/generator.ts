@@ -2,7 +2,7 @@
 // records, social insurance contributions) and for the benchmarks. A seeded PRNG (mulberry32) makes every
 // run produce the same rows; ID numbers and credit codes carry valid check characters.
 import { makeCitizenId, makeCreditCode } from '../../../platform/ids';
-import { loadCityFile } from '../../org/org.seed';
+import { loadCityFile } from '../../org';
 
 export type Row = Record<string, string | null>;
 

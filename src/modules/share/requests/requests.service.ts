@@ -14,7 +14,7 @@ import { type DbOrTx, inTransaction, rows, type Tx } from '../../../platform/db/
 import { appMeta } from '../../../platform/db/meta.schema';
 import { AppError, errors } from '../../../platform/http/problem';
 import type { Page } from '../../../platform/http/paging';
-import { InAppNotifier, type Notifier } from '../../svc/applications/ports';
+import { InAppNotifier, type Notifier } from '../../../platform/notify';
 import type { ResourceCatalogue } from '../catalogue';
 import type { GrantIssuer, RowFilter } from '../contracts';
 import type { ShareDeps } from '../deps';

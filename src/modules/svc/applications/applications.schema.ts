@@ -1,5 +1,5 @@
 // Applications for service items and everything around them: the transition history, materials,
-// automatic-approval rules, in-app notifications, satisfaction ratings, proxy authorisations and the
+// automatic-approval rules, satisfaction ratings, proxy authorisations and the
 // evidence of no-action authentication. People and organisations are plain uuids (platform accounts,
 // org-module organisations); items are referenced by (item_id, version) of the catalogue.
 import { sql } from 'drizzle-orm';
@@ -146,21 +146,6 @@ export const svcAutoRules = pgTable('svc_auto_rules', {
   updatedBy: uuid('updated_by'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
-
-export const svcNotifications = pgTable(
-  'svc_notifications',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id').notNull(),
-    kind: text('kind').notNull(),
-    title: text('title').notNull(),
-    body: text('body').notNull(),
-    applicationId: uuid('application_id'),
-    readAt: timestamp('read_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index('svc_notifications_user_idx').on(t.userId, t.createdAt)],
-);
 
 export const svcRatings = pgTable(
   'svc_ratings',

@@ -14,13 +14,14 @@ import { shanghaiDate } from '../../../platform/calendar';
 import { type Db, inTransaction, type Tx } from '../../../platform/db/client';
 import { deleteBlob, getBlob, putBlob, readLimited, sniffType } from '../../../platform/files/blobs';
 import { AppError, errors, type FieldError } from '../../../platform/http/problem';
+import { NotificationInbox } from '../../../platform/notify';
 import type { Page } from '../../../platform/http/paging';
 import type { OrgService } from '../../org';
 import { validateFormValues } from '../form';
 import type { CatalogueService } from '../svc.service';
 import { svcItems } from '../svc.schema';
 import { type AutoOutcome, type AutoRule, autoRuleProblems, decisionDocument, runRule } from './auto';
-import { svcApplicationEvents, svcApplicationMaterials, svcApplications, svcAutoRules, svcNotifications, svcProxyGrants, svcRatings } from './applications.schema';
+import { svcApplicationEvents, svcApplicationMaterials, svcApplications, svcAutoRules, svcProxyGrants, svcRatings } from './applications.schema';
 import { type CertificateRef, type CertificateWallet, FactRegistry, type Notifier } from './ports';
 import { type Action, canTransition, CLOCK_RUNNING, type State, STATE_LABELS, type Transition, TRANSITIONS } from './states';
 
@@ -131,7 +132,11 @@ const NOTICE: Record<Action, string> = {
 };
 
 export class ApplicationService {
-  constructor(private readonly d: Deps) {}
+  private readonly inbox: NotificationInbox;
+
+  constructor(private readonly d: Deps) {
+    this.inbox = new NotificationInbox(d.db);
+  }
 
   get db(): Db {
     return this.d.db;
@@ -676,27 +681,13 @@ export class ApplicationService {
 
   // ---- notifications -----------------------------------------------------------------------------------
 
-  async notifications(actor: Actor, f: { unread?: boolean; limit: number; offset: number }) {
-    if (!actor.userId) throw errors.forbidden();
-    const where = and(eq(svcNotifications.userId, actor.userId), f.unread ? isNull(svcNotifications.readAt) : undefined);
-    const items = await this.db.select().from(svcNotifications).where(where).orderBy(desc(svcNotifications.createdAt), desc(svcNotifications.id)).limit(f.limit).offset(f.offset);
-    const [{ n }] = await this.db.select({ n: sql<number>`count(*)::int` }).from(svcNotifications).where(where);
-    const [{ u }] = await this.db.select({ u: sql<number>`count(*)::int` }).from(svcNotifications).where(and(eq(svcNotifications.userId, actor.userId), isNull(svcNotifications.readAt)));
-    return { items: items.map((x) => ({ id: x.id, kind: x.kind, title: x.title, body: x.body, applicationId: x.applicationId, read: !!x.readAt, createdAt: x.createdAt.toISOString() })), total: n, unread: u, limit: f.limit, offset: f.offset };
+  /** The signed-in person's notices (the platform's inbox; every module notifies through it). */
+  notifications(actor: Actor, f: { unread?: boolean; limit: number; offset: number }) {
+    return this.inbox.list(actor, f);
   }
 
-  async markRead(actor: Actor, id: string | 'all'): Promise<{ updated: number }> {
-    if (!actor.userId) throw errors.forbidden();
-    const r = await this.db
-      .update(svcNotifications)
-      .set({ readAt: new Date() })
-      .where(and(eq(svcNotifications.userId, actor.userId), isNull(svcNotifications.readAt), id === 'all' ? undefined : eq(svcNotifications.id, id)))
-      .returning({ id: svcNotifications.id });
-    if (id !== 'all' && !r.length) {
-      const [exists] = await this.db.select({ id: svcNotifications.id }).from(svcNotifications).where(and(eq(svcNotifications.userId, actor.userId), eq(svcNotifications.id, id)));
-      if (!exists) throw errors.notFound('notification');
-    }
-    return { updated: r.length };
+  markRead(actor: Actor, id: string | 'all'): Promise<{ updated: number }> {
+    return this.inbox.markRead(actor, id);
   }
 
   // ---- proxy authorisations (亲友代办): A requests, B confirms -----------------------------------------

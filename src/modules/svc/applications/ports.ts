@@ -1,7 +1,5 @@
 // The pluggable edges of the applications work: the certificate wallet, notification delivery and the
 // fact sources automatic approval reads. Each has a default that is honest about what exists today.
-import type { Tx } from '../../../platform/db/client';
-import { svcNotifications } from './applications.schema';
 
 // ---- electronic certificates --------------------------------------------------------------------------
 
@@ -40,27 +38,9 @@ export class NoCertificateWallet implements CertificateWallet {
   }
 }
 
-// ---- notifications ------------------------------------------------------------------------------------
+// ---- notifications: the platform's channel (src/platform/notify) -------------------------------------
 
-export interface Notice {
-  userId: string;
-  kind: string;
-  title: string;
-  body: string;
-  applicationId?: string | null;
-}
-
-/** Delivers notices inside the writing transaction (so a rolled-back change notifies no one). */
-export interface Notifier {
-  notify(tx: Tx, notice: Notice): Promise<void>;
-}
-
-/** In-app inbox (`GET /api/notifications`); an SMS notifier can wrap or replace it later. */
-export class InAppNotifier implements Notifier {
-  async notify(tx: Tx, n: Notice): Promise<void> {
-    await tx.insert(svcNotifications).values({ userId: n.userId, kind: n.kind, title: n.title, body: n.body, applicationId: n.applicationId ?? null });
-  }
-}
+export { InAppNotifier, type Notice, type Notifier } from '../../../platform/notify';
 
 // ---- facts for automatic approval ------------------------------------------------------------------
 
