@@ -28,6 +28,17 @@ export default defineConfig({
             },
           ]
         : []),
+      // The browser apps' unit tests (web/**): jsdom and Testing Library, fetch stubbed at the
+      // network boundary (web/test/api.ts); no database, so none of the set-up above.
+      {
+        test: {
+          name: 'web',
+          environment: 'jsdom',
+          include: ['web/**/*.test.{ts,tsx}'],
+          setupFiles: ['web/test/setup.ts'],
+          testTimeout: 15_000,
+        },
+      },
     ],
   },
 });

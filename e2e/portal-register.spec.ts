@@ -28,7 +28,8 @@ function withWrongCheck(id: string): string {
   return id.slice(0, 17) + others[randomInt(others.length)];
 }
 
-const PASSWORD = 'Qingdao-Citizen-2026';
+// Not the city's name nor a common password: the sign-up policy refuses those.
+const PASSWORD = 'Harbour-Citizen-2026';
 
 async function fillForm(page: Page, v: { name: string; id: string; username: string }) {
   await page.getByLabel('姓名').fill(v.name);

@@ -1,25 +1,41 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useSearchParams } from 'react-router';
 import { useSession } from '../shared/session';
 import { errorMessage } from '../shared/errors';
 import { Login } from './Login';
-import { Home } from './Home';
-import { Register } from './Register';
 import { LanguageToggle } from './LanguageToggle';
 import { HallHome } from './HallHome';
-import { Search } from './Search';
-import { BrowseIndex, Departments, HallPage, Halls, LifeEvents, ZonePage, Zones } from './Browse';
-import { ItemPage } from './ItemPage';
-import { ApplicationPage, ApplicationsList } from './Applications';
-import { Notifications } from './Notifications';
-import { Proxy } from './Proxy';
-import { BundleApplicationPage, BundlePage } from './Bundles';
-import { Shell, useElderClass } from './shell';
-import { CreditApp } from './credit/CreditApp';
-import { CodeApp } from './code/CodeApp';
-import { VerifierApp, WalletApp } from './wallet/WalletApp';
-import { SealApp } from './seal/SealApp';
+import { PageLoading, Shell, useElderClass } from './shell';
+
+// The service hall and the sign-in form come with the first load; every other page is its own
+// chunk, fetched when its route is first visited (docs/ARCHITECTURE.md, "Web apps").
+const Home = lazy(() => import('./Home').then((m) => ({ default: m.Home })));
+const Register = lazy(() => import('./Register').then((m) => ({ default: m.Register })));
+const Search = lazy(() => import('./Search').then((m) => ({ default: m.Search })));
+const browse = () => import('./Browse');
+const BrowseIndex = lazy(() => browse().then((m) => ({ default: m.BrowseIndex })));
+const Departments = lazy(() => browse().then((m) => ({ default: m.Departments })));
+const HallPage = lazy(() => browse().then((m) => ({ default: m.HallPage })));
+const Halls = lazy(() => browse().then((m) => ({ default: m.Halls })));
+const LifeEvents = lazy(() => browse().then((m) => ({ default: m.LifeEvents })));
+const ZonePage = lazy(() => browse().then((m) => ({ default: m.ZonePage })));
+const Zones = lazy(() => browse().then((m) => ({ default: m.Zones })));
+const ItemPage = lazy(() => import('./ItemPage').then((m) => ({ default: m.ItemPage })));
+const applications = () => import('./Applications');
+const ApplicationPage = lazy(() => applications().then((m) => ({ default: m.ApplicationPage })));
+const ApplicationsList = lazy(() => applications().then((m) => ({ default: m.ApplicationsList })));
+const Notifications = lazy(() => import('./Notifications').then((m) => ({ default: m.Notifications })));
+const Proxy = lazy(() => import('./Proxy').then((m) => ({ default: m.Proxy })));
+const bundles = () => import('./Bundles');
+const BundleApplicationPage = lazy(() => bundles().then((m) => ({ default: m.BundleApplicationPage })));
+const BundlePage = lazy(() => bundles().then((m) => ({ default: m.BundlePage })));
+const CreditApp = lazy(() => import('./credit/CreditApp').then((m) => ({ default: m.CreditApp })));
+const CodeApp = lazy(() => import('./code/CodeApp').then((m) => ({ default: m.CodeApp })));
+const wallet = () => import('./wallet/WalletApp');
+const VerifierApp = lazy(() => wallet().then((m) => ({ default: m.VerifierApp })));
+const WalletApp = lazy(() => wallet().then((m) => ({ default: m.WalletApp })));
+const SealApp = lazy(() => import('./seal/SealApp').then((m) => ({ default: m.SealApp })));
 
 function NotFound() {
   const { t } = useTranslation();
@@ -86,35 +102,37 @@ export function App() {
   /** Pages for a signed-in person: the login form first, then back here. */
   const mine = (page: ReactNode) => <SessionGate me={me}>{signedIn ? page : <Login me={me.data} />}</SessionGate>;
   return (
-    <Routes>
-      <Route path="/" element={home} />
-      <Route path="/index.html" element={home} />
-      <Route path="/login" element={<LoginRoute me={me} signedIn={signedIn} />} />
-      <Route path="/account" element={mine(<Home me={me.data!} />)} />
-      <Route path="/search" element={<Search />} />
-      <Route path="/browse" element={<BrowseIndex />} />
-      <Route path="/departments" element={<Departments />} />
-      <Route path="/halls" element={<Halls />} />
-      <Route path="/halls/:code" element={<HallPage />} />
-      <Route path="/zones" element={<Zones />} />
-      <Route path="/zones/:code" element={<ZonePage />} />
-      <Route path="/life-events" element={<LifeEvents />} />
-      <Route path="/items/:code" element={<SessionGate me={me}><ItemPage /></SessionGate>} />
-      <Route path="/bundles/:code" element={<SessionGate me={me}><BundlePage /></SessionGate>} />
-      <Route path="/applications" element={mine(<ApplicationsList />)} />
-      <Route path="/applications/:id" element={mine(<ApplicationPage />)} />
-      <Route path="/bundle-applications/:id" element={mine(<BundleApplicationPage />)} />
-      <Route path="/notifications" element={mine(<Notifications />)} />
-      <Route path="/proxy" element={mine(<Proxy />)} />
-      {/* Someone already signed in has an account: registering again makes no sense. */}
-      <Route path="/register" element={<SessionGate me={me}>{signedIn ? <Navigate to="/" replace /> : <Register />}</SessionGate>} />
-      {/* Credit: the lookup is public; repair and profile ask for a sign-in in place. */}
-      <Route path="/credit/*" element={<CreditApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
-      <Route path="/code/*" element={<CodeApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
-      <Route path="/wallet/*" element={<WalletApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
-      <Route path="/verifier/*" element={<VerifierApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
-      <Route path="/seal/*" element={<SealApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
-      <Route path="*" element={<NotFound />} />
-    </Routes>
+    <Suspense fallback={<PageLoading />}>
+      <Routes>
+        <Route path="/" element={home} />
+        <Route path="/index.html" element={home} />
+        <Route path="/login" element={<LoginRoute me={me} signedIn={signedIn} />} />
+        <Route path="/account" element={mine(<Home me={me.data!} />)} />
+        <Route path="/search" element={<Search />} />
+        <Route path="/browse" element={<BrowseIndex />} />
+        <Route path="/departments" element={<Departments />} />
+        <Route path="/halls" element={<Halls />} />
+        <Route path="/halls/:code" element={<HallPage />} />
+        <Route path="/zones" element={<Zones />} />
+        <Route path="/zones/:code" element={<ZonePage />} />
+        <Route path="/life-events" element={<LifeEvents />} />
+        <Route path="/items/:code" element={<SessionGate me={me}><ItemPage /></SessionGate>} />
+        <Route path="/bundles/:code" element={<SessionGate me={me}><BundlePage /></SessionGate>} />
+        <Route path="/applications" element={mine(<ApplicationsList />)} />
+        <Route path="/applications/:id" element={mine(<ApplicationPage />)} />
+        <Route path="/bundle-applications/:id" element={mine(<BundleApplicationPage />)} />
+        <Route path="/notifications" element={mine(<Notifications />)} />
+        <Route path="/proxy" element={mine(<Proxy />)} />
+        {/* Someone already signed in has an account: registering again makes no sense. */}
+        <Route path="/register" element={<SessionGate me={me}>{signedIn ? <Navigate to="/" replace /> : <Register />}</SessionGate>} />
+        {/* Credit: the lookup is public; repair and profile ask for a sign-in in place. */}
+        <Route path="/credit/*" element={<CreditApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
+        <Route path="/code/*" element={<CodeApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
+        <Route path="/wallet/*" element={<WalletApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
+        <Route path="/verifier/*" element={<VerifierApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
+        <Route path="/seal/*" element={<SealApp me={me} signIn={<SessionGate me={me}><Login me={me.data} /></SessionGate>} />} />
+        <Route path="*" element={<NotFound />} />
+      </Routes>
+    </Suspense>
   );
 }

@@ -266,6 +266,17 @@ export function Loading() {
   );
 }
 
+/** While a page's code is being fetched (each route is its own chunk): the same spinner as the session wait. */
+export function PageLoading() {
+  const { t } = useTranslation();
+  return (
+    <div className="page page-center" aria-busy="true" role="status">
+      <div className="spinner" aria-hidden />
+      <span className="sr-only">{t('loading')}</span>
+    </div>
+  );
+}
+
 export function ErrorBox({ error, retry }: { error: unknown; retry?: () => void }) {
   const { t } = useTranslation();
   return (

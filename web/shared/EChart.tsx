@@ -1,14 +1,9 @@
 // A thin React wrapper around a tree-shaken ECharts instance, shared by the big screen and the console.
+// ECharts itself (./echarts) is fetched when the first chart mounts, not with the app's first load.
 import { useEffect, useRef } from 'react';
-import * as echarts from 'echarts/core';
-import { BarChart, LineChart, PieChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
-import type { ComposeOption } from 'echarts/core';
+import type { ComposeOption, ECharts } from 'echarts/core';
 import type { BarSeriesOption, LineSeriesOption, PieSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
-
-echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
 export type ChartOption = ComposeOption<
   BarSeriesOption | LineSeriesOption | PieSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
@@ -26,19 +21,34 @@ interface EChartProps {
   style?: React.CSSProperties;
 }
 
+let echartsModule: Promise<typeof import('./echarts')> | undefined;
+/** One fetch of ECharts for every chart on the page. */
+const loadECharts = () => (echartsModule ??= import('./echarts'));
+
 export function EChart({ option, label, pixelRatio, replace = false, className, style }: EChartProps) {
   const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
+  const chart = useRef<ECharts | null>(null);
+  // The newest option, for a chart that finishes loading after it changed.
+  const latest = useRef({ option, replace });
+  latest.current = { option, replace };
 
   useEffect(() => {
-    if (!el.current) return;
-    const c = echarts.init(el.current, undefined, { renderer: 'canvas', ...(pixelRatio ? { devicePixelRatio: pixelRatio } : {}) });
-    chart.current = c;
-    const ro = new ResizeObserver(() => c.resize());
-    ro.observe(el.current);
+    const node = el.current;
+    if (!node) return;
+    let gone = false;
+    let ro: ResizeObserver | undefined;
+    void loadECharts().then(({ init }) => {
+      if (gone) return;
+      const c = init(node, undefined, { renderer: 'canvas', ...(pixelRatio ? { devicePixelRatio: pixelRatio } : {}) });
+      chart.current = c;
+      c.setOption(latest.current.option, { notMerge: true });
+      ro = new ResizeObserver(() => c.resize());
+      ro.observe(node);
+    });
     return () => {
-      ro.disconnect();
-      c.dispose();
+      gone = true;
+      ro?.disconnect();
+      chart.current?.dispose();
       chart.current = null;
     };
   }, [pixelRatio]);

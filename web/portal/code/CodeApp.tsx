@@ -13,7 +13,6 @@ import type { useSession } from '../../shared/session';
 import type { Page } from '../../shared/types';
 import { Alert, BrandBar, Field } from '../ui';
 import { TerminalPage } from './Terminal';
-import './code.css';
 
 type Props = { me: ReturnType<typeof useSession>; signIn: ReactNode };
 

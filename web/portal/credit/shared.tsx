@@ -5,7 +5,6 @@ import { useLocation } from 'react-router';
 import { SectionFrame } from '../frame';
 import { recordSummary } from '../../shared/credit/fields';
 import type { CreditRecord } from '../../shared/credit/types';
-import './credit.css';
 
 export function CreditFrame({ title, subtitle, back, children }: { title: string; subtitle?: string; back?: { to: string; label: string }; children: ReactNode }) {
   const { t } = useTranslation();

@@ -10,7 +10,6 @@ import { formatDateTime } from '../../shared/format';
 import { useLocale } from '../../shared/i18n';
 import type { useSession } from '../../shared/session';
 import { Shell } from '../shell';
-import './seal.css';
 
 type Props = { me: ReturnType<typeof useSession>; signIn: ReactNode };
 

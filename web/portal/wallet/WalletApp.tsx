@@ -17,7 +17,6 @@ import type { Page } from '../../shared/types';
 import { SectionFrame } from '../frame';
 import { holderKey } from './holderKey';
 import { QrImage, QrScanner } from './qr';
-import './wallet.css';
 
 type Props = { me: ReturnType<typeof useSession>; signIn: ReactNode };
 
