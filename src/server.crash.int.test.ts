@@ -200,7 +200,10 @@ describe(`kill -9 of the server (${kind})`, () => {
       expect((await d.query<{ n: number }>('select count(distinct number)::int as n from cert_certificates where import_id = $1', [importId]))[0].n).toBe(ROWS);
       expect(await count(d, `audit_log where action = 'cert.import.finish' and entity_id = $1`, [importId])).toBe(1);
       const [job] = await d.query<{ status: string; attempts: number }>(`select status, attempts from jobs where idempotency_key = $1`, [`cert-import:${importId}`]);
-      expect(job).toMatchObject({ status: 'done', attempts: 2 });
+      // At least the attempt the kill cut short and the one that finished; on a busy machine a lease can
+      // lapse once more and a third attempt resumes — the counts above prove every row was issued once.
+      expect(job.status).toBe('done');
+      expect(job.attempts).toBeGreaterThanOrEqual(2);
       await chainIntact(d);
     });
   });
