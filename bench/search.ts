@@ -23,7 +23,7 @@ import type { FormDefinition } from '../src/modules/svc/form';
 import type { Material } from '../src/modules/svc/materials';
 import { systemActor } from '../src/platform/auth/actor';
 import { makeCitizenId } from '../src/platform/ids';
-import { validFormValues } from '../src/test/form-values';
+import { sampleCertificateFields, validFormValues } from '../src/test/form-values';
 import { ratioLine } from './common';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '20' }, apps: { type: 'string', default: '200' }, json: { type: 'boolean', default: false } } });
@@ -111,8 +111,7 @@ try {
     const type = (await certificates.typeByName('住房公积金缴存证明'))!;
     const claimable = async () => ((await wallet.claimable(actor)) as { items: { certificateId: string; typeName: string; status: string }[] }).items.find((c) => c.typeName === type.nameZh && c.status === 'valid');
     if (!(await claimable())) {
-      const sample = { string: '示例', date: '2024-01-01', number: 1, boolean: true } as const;
-      const fields = Object.fromEntries(type.fields.filter((f) => f.required && f.key !== 'name' && f.key !== 'idNumber').map((f) => [f.key, sample[f.type]]));
+      const fields = sampleCertificateFields(type.fields);
       await certificates.issue(systemActor('bench'), { typeId: type.id, number: 'BENCH-GJJ-0001', holderName: '张示例', holderCode: ZHANG_ID, issuedOn: '2024-01-01', validFrom: '2024-01-01', validUntil: null, fields });
     }
     const cert = (await claimable())!;

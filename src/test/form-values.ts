@@ -1,5 +1,6 @@
 // Valid values for every required field of a service item's form, for tests and benchmarks that apply:
 // the applicant's own ID number and phone where asked, one date for every date field.
+import type { CertificateFieldDef } from '../modules/cert';
 import type { FormDefinition } from '../modules/svc/form';
 
 export function validFormValues(form: FormDefinition, person: { idNumber: string; phone: string; date: string }, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -21,4 +22,11 @@ export function validFormValues(form: FormDefinition, person: { idNumber: string
     if (f.validation?.pattern === '\\d{16,19}') v[f.key] = '6222020200112233445';
   }
   return { ...v, ...extra };
+}
+
+/** Sample values for a certificate type's required fields other than the holder's name and ID number
+ *  (those come from the holder), for tests and benchmarks that issue a certificate to apply with. */
+export function sampleCertificateFields(fields: CertificateFieldDef[]): Record<string, unknown> {
+  const sample = { string: '示例', date: '2024-01-01', number: 1, boolean: true } as const;
+  return Object.fromEntries(fields.filter((f) => f.required && f.key !== 'name' && f.key !== 'idNumber').map((f) => [f.key, sample[f.type]]));
 }

@@ -10,7 +10,7 @@ import { type Client, testApp, type TestApp } from '../../../test/app';
 import type { FormDefinition } from '../form';
 import { svcItems } from '../svc.schema';
 import { svcApplicationEvents, svcNoActionChecks } from './applications.schema';
-import { validFormValues } from '../../../test/form-values';
+import { sampleCertificateFields, validFormValues } from '../../../test/form-values';
 
 let t: TestApp;
 let zhang: Client;
@@ -52,8 +52,7 @@ async function ensureDepositProof() {
   let held = await has();
   if (!held) {
     const type = (await certs.typeByName('住房公积金缴存证明'))!;
-    const sample = { string: '示例', date: '2024-01-01', number: 1, boolean: true } as const;
-    const fields = Object.fromEntries(type.fields.filter((f) => f.required && f.key !== 'name' && f.key !== 'idNumber').map((f) => [f.key, sample[f.type]]));
+    const fields = sampleCertificateFields(type.fields);
     await certs.issue(systemActor('test'), { typeId: type.id, number: 'TEST-GJJ-0001', holderName: '张示例', holderCode: ZHANG_ID, issuedOn: '2024-01-01', validFrom: '2024-01-01', validUntil: null, fields });
     held = await has();
   }
