@@ -61,7 +61,7 @@ export default defineConfig({
         command: `node scripts/ensure-web.mjs && node bin/dq.js serve --port ${port} --host 127.0.0.1 --data-dir "${process.env.DQ_E2E_DATA_DIR}"`,
         cwd: root,
         url: `${baseURL}/healthz`,
-        env: { NODE_ENV: 'development', LOG_LEVEL: 'warn', DQ_REQUIRE_ADMIN_TOTP: 'false' },
+        env: { NODE_ENV: 'development', LOG_LEVEL: 'warn', DQ_REQUIRE_ADMIN_TOTP: 'false', DQ_CHECK_RESPONSES: 'true' },
         reuseExistingServer: false,
         timeout: 180_000,
         stdout: 'ignore',

@@ -32,6 +32,7 @@ const EnvSchema = z.object({
   DQ_REQUIRE_ADMIN_TOTP: bool.optional(),
   DQ_SELF_REGISTRATION: bool.optional(),
   CERT_STATUS_LIST_TTL: z.coerce.number().int().min(10).default(300),
+  DQ_CHECK_RESPONSES: bool.optional(),
 });
 
 export type Config = {
@@ -59,6 +60,11 @@ export type Config = {
   /** Bearer token for GET /metrics; without one, only loopback clients may read it. */
   metricsToken?: string;
   bodyLimit: number;
+  /**
+   * Check every JSON answer against its route's response schema: nothing the handler returned may be
+   * dropped or changed by the schema, and the answer must conform (on in tests and e2e; off by default).
+   */
+  checkResponses: boolean;
   requireAdminTotp: boolean;
   /** Citizens may open their own accounts (always outside production; opt-in in production). */
   allowSelfRegistration: boolean;
@@ -113,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     requireAdminTotp: e.DQ_REQUIRE_ADMIN_TOTP ?? production,
     allowSelfRegistration: e.DQ_SELF_REGISTRATION ?? !production,
     certStatusListTtlSeconds: e.CERT_STATUS_LIST_TTL,
+    checkResponses: e.DQ_CHECK_RESPONSES ?? e.NODE_ENV === 'test',
   };
   return { ...cfg, ...overrides };
 }

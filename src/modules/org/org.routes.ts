@@ -1,122 +1,108 @@
-// HTTP for organisations: thin — validate, call the service, shape the reply.
+// HTTP for organisations: thin — the TypeBox schemas (validation, handler types, OpenAPI, serialisation),
+// a service call, the reply.
 import type { FastifyInstance } from 'fastify';
 import { P } from '../../platform/auth/permissions';
-import { limitOffsetQuery, pageSchema, uuidParam } from '../../platform/http/paging';
-import { ORG_KINDS, type OrgKind, type OrgService } from './org.service';
+import { Defaulted, Enum, IdParams, Nullable, Page, PageQuery, Str, Text, Timestamp, Type, typed } from '../../platform/http/schema';
+import { ORG_KINDS, type OrgService } from './org.service';
 
-export const orgSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    code: { type: 'string' },
-    kind: { type: 'string', enum: ORG_KINDS },
-    name: { type: 'string' },
-    nameEn: { type: ['string', 'null'] },
-    parentId: { type: ['string', 'null'] },
-    divisionCode: { type: 'string' },
-    creditCode: { type: ['string', 'null'] },
-    status: { type: 'string' },
-    path: { type: 'string' },
-    createdAt: { type: 'string' },
-  },
-} as const;
+const tags = ['organisations'];
+const DivisionCode = Type.String({ pattern: '^\\d{6}$' });
 
-const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
+export const OrgSchema = Type.Object({
+  id: Type.String(),
+  code: Type.String(),
+  kind: Enum(ORG_KINDS),
+  name: Type.String(),
+  nameEn: Nullable(Type.String()),
+  parentId: Nullable(Type.String()),
+  divisionCode: Type.String(),
+  creditCode: Nullable(Type.String()),
+  status: Type.String(),
+  path: Type.String(),
+  createdAt: Timestamp,
+});
+
+const PublicCity = Type.Object({
+  city: Nullable(Type.Object({ name: Type.String(), nameEn: Nullable(Type.String()), divisionCode: Type.String() })),
+  districts: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), nameEn: Nullable(Type.String()) })),
+  departmentsCount: Type.Integer(),
+});
 
 export async function orgRoutes(app: FastifyInstance, deps: { orgs: OrgService }) {
   const { orgs } = deps;
+  const api = typed(app);
 
-  app.get<{ Querystring: { kind?: OrgKind; parentId?: string; q?: string; divisionCode?: string; limit: number; offset: number } }>(
+  api.get(
     '/api/orgs',
     {
       config: { auth: P.orgRead },
       schema: {
-        tags: ['organisations'],
+        tags,
         summary: 'List organisations the caller may see',
-        querystring: {
-          type: 'object',
-          properties: {
-            kind: { type: 'string', enum: ORG_KINDS },
-            parentId: { type: 'string', format: 'uuid' },
-            q: { type: 'string', maxLength: 100 },
-            divisionCode: { type: 'string', pattern: '^\\d{6}$' },
-            ...limitOffsetQuery,
-          },
-        },
-        response: { 200: pageSchema(orgSchema) },
+        querystring: Defaulted({
+          kind: Type.Optional(Enum(ORG_KINDS)),
+          parentId: Type.Optional(Type.String({ format: 'uuid' })),
+          q: Type.Optional(Str(100)),
+          divisionCode: Type.Optional(DivisionCode),
+          ...PageQuery,
+        }),
+        response: { 200: Page(OrgSchema) },
       },
     },
     (req) => orgs.list(req.actor!, req.query),
   );
 
-  app.get<{ Params: { id: string } }>(
+  api.get(
     '/api/orgs/:id',
-    { config: { auth: P.orgRead }, schema: { tags: ['organisations'], params: uuidParam, response: { 200: orgSchema } } },
+    { config: { auth: P.orgRead }, schema: { tags, summary: 'One organisation', params: IdParams, response: { 200: OrgSchema } } },
     (req) => orgs.get(req.actor!, req.params.id),
   );
 
-  app.post<{ Body: { code: string; kind: OrgKind; name: string; nameEn?: string; parentId?: string; divisionCode?: string; creditCode?: string } }>(
+  api.post(
     '/api/orgs',
     {
       config: { auth: P.orgWrite },
       schema: {
-        tags: ['organisations'],
+        tags,
         summary: 'Create an organisation (department sub-unit, district office, enterprise…)',
-        body: {
-          type: 'object',
-          required: ['code', 'kind', 'name'],
-          properties: {
-            code: text(40),
-            kind: { type: 'string', enum: ORG_KINDS },
-            name: text(200),
-            nameEn: { type: 'string', maxLength: 200 },
-            parentId: { type: 'string', format: 'uuid' },
-            divisionCode: { type: 'string', pattern: '^\\d{6}$' },
-            creditCode: { type: 'string', maxLength: 18 },
-          },
-        },
-        response: { 201: orgSchema },
+        body: Type.Object({
+          code: Text(40),
+          kind: Enum(ORG_KINDS),
+          name: Text(200),
+          nameEn: Type.Optional(Str(200)),
+          parentId: Type.Optional(Type.String({ format: 'uuid' })),
+          divisionCode: Type.Optional(DivisionCode),
+          creditCode: Type.Optional(Str(18)),
+        }),
+        response: { 201: OrgSchema },
       },
     },
     async (req, reply) => reply.code(201).send(await orgs.create(req.actor!, req.body)),
   );
 
-  app.patch<{ Params: { id: string }; Body: { name?: string; nameEn?: string | null; status?: 'active' | 'inactive' } }>(
+  api.patch(
     '/api/orgs/:id',
     {
       config: { auth: P.orgWrite },
       schema: {
-        tags: ['organisations'],
-        params: uuidParam,
-        body: {
-          type: 'object',
-          minProperties: 1,
-          properties: { name: text(200), nameEn: { type: ['string', 'null'], maxLength: 200 }, status: { type: 'string', enum: ['active', 'inactive'] } },
-        },
-        response: { 200: orgSchema },
+        tags,
+        summary: 'Rename an organisation or change its status',
+        params: IdParams,
+        body: Type.Object(
+          { name: Type.Optional(Text(200)), nameEn: Type.Optional(Nullable(Str(200))), status: Type.Optional(Enum(['active', 'inactive'])) },
+          { minProperties: 1 },
+        ),
+        response: { 200: OrgSchema },
       },
     },
     (req) => orgs.update(req.actor!, req.params.id, req.body),
   );
 
-  app.get(
+  api.get(
     '/api/public/city',
     {
       config: { auth: 'public' },
-      schema: {
-        tags: ['public'],
-        summary: 'The city, its districts and how many departments it has',
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              city: { type: ['object', 'null'], properties: { name: { type: 'string' }, nameEn: { type: ['string', 'null'] }, divisionCode: { type: 'string' } } },
-              districts: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' }, nameEn: { type: ['string', 'null'] } } } },
-              departmentsCount: { type: 'integer' },
-            },
-          },
-        },
-      },
+      schema: { tags: ['public'], summary: 'The city, its districts and how many departments it has', response: { 200: PublicCity } },
     },
     () => orgs.publicCity(),
   );

@@ -42,6 +42,32 @@ describe('operations endpoints', () => {
     expect(ui.statusCode).toBe(200);
   });
 
+  it('every route has one schema source (TypeBox) and a response schema for its success answers', async () => {
+    const isTypeBox = (s: unknown) => !!s && typeof s === 'object' && ('~kind' in s || '~unsafe' in s);
+    const routes = t.app.routes.filter((r) => !r.url.startsWith('/api/docs'));
+    expect(routes.length).toBeGreaterThan(250);
+    const missing: string[] = [];
+    const notTypeBox: string[] = [];
+    for (const r of routes) {
+      const schema = (r.schema ?? {}) as Record<string, unknown>;
+      const response = (schema.response ?? {}) as Record<string, unknown>;
+      if (!Object.keys(response).some((code) => /^[23]/.test(code))) missing.push(`${r.method} ${r.url}`);
+      for (const part of ['params', 'querystring', 'body'] as const) if (schema[part] && !isTypeBox(schema[part])) notTypeBox.push(`${r.method} ${r.url} ${part}`);
+      for (const [code, s] of Object.entries(response)) if (!isTypeBox(s)) notTypeBox.push(`${r.method} ${r.url} response ${code}`);
+    }
+    expect(missing, 'routes without a success response schema').toEqual([]);
+    expect(notTypeBox, 'schemas not written with TypeBox').toEqual([]);
+    // …and the OpenAPI document says so too: every operation documents a success response and the problem shape.
+    const doc = (await t.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> };
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      for (const [m, op] of Object.entries(ops)) {
+        const codes = Object.keys(op.responses ?? {});
+        expect(codes.some((c) => /^[23]/.test(c)), `${m} ${p}`).toBe(true);
+        expect(codes.some((c) => /^4/.test(c)), `${m} ${p}`).toBe(true);
+      }
+    }
+  });
+
   it('sends security headers and echoes a well-formed request id', async () => {
     const r = await t.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-abc-12345' } });
     expect(r.headers['x-request-id']).toBe('trace-abc-12345');

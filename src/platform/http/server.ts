@@ -17,6 +17,8 @@ import { can, type Actor } from '../auth/actor';
 import type { AuthService } from '../auth/auth.service';
 import { findTextProblems, textProblem } from '../text/text-rule';
 import { AppError, problemType, type FieldError, type Problem } from './problem';
+import { serializerFactory } from './response-check';
+import { ProblemSchema } from './schema';
 import './types';
 
 const addFormats = addFormatsPlugin as unknown as (a: Ajv) => Ajv;
@@ -53,6 +55,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<{ app: Fas
       return typeof incoming === 'string' && /^[A-Za-z0-9._-]{8,128}$/.test(incoming) ? incoming : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    schemaController: { compilersFactory: { buildSerializer: serializerFactory(config.checkResponses) as never } },
   });
 
   // Two validators: query strings and path parameters arrive as text and are coerced to the declared
@@ -75,6 +78,16 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<{ app: Fas
       const s = schema[part] as Record<string, unknown> | undefined;
       const isObject = s && (s.type === 'object' || (Array.isArray(s.type) && s.type.includes('object')));
       if (s && isObject && s.additionalProperties === undefined) s.additionalProperties = false;
+    }
+    // Errors are problem+json everywhere, unless a route speaks another protocol's error shape (OAuth's
+    // { error, error_description }) and declares its own 4xx.
+    if (!route.url.startsWith('/api/docs')) {
+      const response = (schema.response ?? {}) as Record<string, unknown>;
+      const codes = Object.keys(response);
+      if (!codes.some((c) => c.startsWith('4'))) response['4XX'] = ProblemSchema;
+      if (!codes.some((c) => c.startsWith('5'))) response['5XX'] = ProblemSchema;
+      schema.response = response;
+      route.schema = schema;
     }
     if (route.url.startsWith('/api/') || route.url.startsWith('/oidc')) {
       schema.security = auth === 'public' ? [] : [{ session: [] }, { apiKey: [] }];
@@ -121,7 +134,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<{ app: Fas
 
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      openapi: '3.1.0',
       info: { title: 'Digital Qingdao platform API', version: '0.1.0', description: 'City digital-government platform (数字青岛).' },
       components: {
         securitySchemes: {
