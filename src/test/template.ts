@@ -22,8 +22,10 @@ export async function buildPgliteTemplate(): Promise<void> {
   await seed(services, { demo: true });
   const blob = await database.pglite!.dumpDataDir('gzip');
   fs.mkdirSync(path.dirname(TEMPLATE_FILE), { recursive: true });
-  fs.writeFileSync(TEMPLATE_FILE + '.partial', Buffer.from(await blob.arrayBuffer()));
-  fs.renameSync(TEMPLATE_FILE + '.partial', TEMPLATE_FILE);
+  // Per-process partial file: two test runs building at once must not write into each other's.
+  const partial = `${TEMPLATE_FILE}.${process.pid}.partial`;
+  fs.writeFileSync(partial, Buffer.from(await blob.arrayBuffer()));
+  fs.renameSync(partial, TEMPLATE_FILE);
   await database.close();
 }
 
