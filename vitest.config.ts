@@ -13,6 +13,9 @@ const common = {
 
 export default defineConfig({
   test: {
+    // Two workers on the 2-core CI machine: integration tests spend much of their time waiting on the
+    // database, so the second worker nearly halves the unit step (the default would be one).
+    maxWorkers: 2,
     projects: [
       { test: { ...common, name: 'pglite', env: { DQ_TEST_DB: 'pglite' } } },
       ...(pg

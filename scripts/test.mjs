@@ -39,6 +39,8 @@ function readJson(file) {
 for (const [name, cmd, args] of [
   ['types', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
   ['lint', bin('eslint'), ['.']],
+  // The web's generated API types must match the server's OpenAPI document as it is now.
+  ['api-types', process.execPath, ['--import', 'tsx', 'scripts/api-types.ts', '--check']],
 ]) {
   if (only.length && !only.includes(name)) continue;
   if (run(name, cmd, args)) passed++;

@@ -37,17 +37,16 @@ import { createShare, ensureShareSchedules, registerShareJobs, seedShareDemo, sh
 import { systemActor } from './platform/auth/actor';
 import { CalendarService, calendarRoutes } from './platform/calendar';
 import { auditRoutes } from './platform/audit/audit.routes';
-import { verifyAuditChain } from './platform/audit/audit.service';
+import { auditActivity, verifyAuditChain } from './platform/audit/audit.service';
 import { AuthService } from './platform/auth/auth.service';
 import { openConfiguredDatabase, pgDataDir, type Database } from './platform/db/client';
-import { appMeta } from './platform/db/meta.schema';
+import { readSetting, writeSettingOnce } from './platform/db/settings';
 import { migrate } from './platform/db/migrate';
 import { opsRoutes } from './platform/http/ops.routes';
 import { createHttpServer, type RegisteredRoute } from './platform/http/server';
 import { webRoutes } from './platform/http/web.routes';
 import { jobsRoutes } from './platform/jobs/jobs.routes';
 import { JobQueue } from './platform/jobs/queue';
-import { eq } from 'drizzle-orm';
 
 export interface AppServices {
   config: Config;
@@ -175,6 +174,9 @@ export interface SeedResult {
 }
 
 /** Reference data always (roles, the city's organisations); demo data once, and never in production. */
+/** Set once the demo data went in, so a restart with --demo reports it was already there. */
+const DEMO_SEEDED = 'demo_seeded';
+
 export async function seed(s: AppServices, opts: { demo: boolean }): Promise<SeedResult> {
   await seedRoles(s.database.db);
   const city = loadCityFile(s.config.cityFile);
@@ -187,7 +189,7 @@ export async function seed(s: AppServices, opts: { demo: boolean }): Promise<See
   if (!opts.demo) return { reference, demo: { seeded: false, accounts: [] } };
   await seedCatalogue(s.catalogue);
   await seedAutoRules(s.applications);
-  const [done] = await s.database.db.select().from(appMeta).where(eq(appMeta.key, 'demo_seeded'));
+  const done = await readSetting(s.database.db, DEMO_SEEDED);
   const enterprises = await seedDemoEnterprises(s.orgs, city);
   const accounts = await seedDemoAccounts(s.auth, s.orgs, enterprises[0]);
   await seedDemoLifeEvents(s.database.db, s.auth);
@@ -196,7 +198,7 @@ export async function seed(s: AppServices, opts: { demo: boolean }): Promise<See
   await seedCodeDemo(s.code);
   await seedCertDemo(s.cert);
   await seedSealDemo(s.seals);
-  if (!done) await s.database.db.insert(appMeta).values({ key: 'demo_seeded', value: { at: new Date().toISOString() } }).onConflictDoNothing();
+  if (!done) await writeSettingOnce(s.database.db, DEMO_SEEDED, { at: new Date().toISOString() });
   return { reference, demo: { seeded: !done, accounts } };
 }
 
@@ -222,7 +224,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   await sealRoutes(app, services.seals);
   await auditRoutes(app, { db, visibleOrgIds: (a, p) => orgs.visibleIds(a, p) });
   await jobsRoutes(app, { db, queue });
-  await overviewRoutes(app, { db, orgs, identity, queue });
+  await overviewRoutes(app, { orgs, identity, jobs: queue, audit: { activity: () => auditActivity(db) } });
   await webRoutes(app);
   await app.ready();
   ready = true;

@@ -68,20 +68,6 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
  * the platform's accounts and roles (the UI and API over src/platform/auth), so it may use those tables.
  */
 const KNOWN_CROSSINGS: Record<string, string> = {
-  'flows/overview.ts -> audit_log': 'audit service: counts of recent entries',
-  'main.ts -> roles': 'auth service: role list for `dq user add --help`',
-  'main.ts -> users': 'auth service: account look-up for the CLI',
-  'modules/credit/credit.service.ts -> organisations': 'org service: joins for authority names and scoped reports',
-  'modules/share/requests/requests.seed.ts -> users': 'auth service: users by username',
-  'modules/share/requests/requests.service.ts -> users': 'auth service: officers of an organisation',
-  'modules/share/requests/requests.service.ts -> app_meta': 'platform meta store helper',
-  'modules/share/gateway/gateway.service.ts -> users': 'auth service: the key holder',
-  'modules/code/citycode/citycode.service.ts -> users': 'auth service: display names and masked ID numbers of subjects',
-  'modules/code/citycode/citycode.service.ts -> app_meta': 'platform meta store helper',
-  'modules/code/trust/trust.service.ts -> app_meta': 'platform meta store helper',
-  'modules/credit/credit.service.ts -> app_meta': 'platform meta store helper',
-  'modules/cert/wallet/wallet.service.ts -> users': "auth service: the holder's verified ID number",
-  'app.ts -> app_meta': 'platform meta store helper',
 };
 const MAY_USE_ACCOUNTS = new Set(['modules/identity']);
 

@@ -21,6 +21,7 @@ const lazy = {
   migrate: () => import('./platform/db/migrate'),
   audit: () => import('./platform/audit/audit.service'),
   backup: () => import('./platform/db/backup'),
+  accounts: () => import('./platform/auth/accounts'),
 };
 
 class ReportedFailure extends Error {}
@@ -285,7 +286,7 @@ user
       const orgCode = o.org ?? (o.kind === 'staff' ? bureauCode(loadCityFile(s.config.cityFile)) : undefined);
       // A fresh database (e.g. the first administrator of a new installation) needs the roles and the
       // city's organisations first; an installed one already has them.
-      const [{ n: roleCount }] = await s.database.query<{ n: number }>('select count(*)::int as n from roles');
+      const { roles: roleCount } = await (await lazy.accounts()).accountCounts(s.database.db);
       if (roleCount === 0 || (orgCode && !(await s.orgs.byCode(orgCode)))) await seed(s, { demo: false });
       const org = orgCode ? await s.orgs.byCode(orgCode) : null;
       if (orgCode && !org) throw new ReportedFailure(o.org ? `--org: no organisation with code ${o.org}` : `the bureau ${orgCode} named by the city file is not seeded`);
@@ -400,7 +401,7 @@ program
     // Prove the restored database opens and its audit chain holds.
     try {
       const v = await verifyAuditChain(database.db);
-      const [{ n }] = await database.query<{ n: number }>('select count(*)::int as n from users');
+      const { users: n } = await (await lazy.accounts()).accountCounts(database.db);
       print(
         !!o.json,
         { ok: v.ok, users: n, auditEntries: v.checked, auditIntact: v.ok, ...(v.brokenAt ? { brokenAt: v.brokenAt } : {}) },

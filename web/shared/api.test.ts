@@ -1,4 +1,4 @@
-// The fetch wrapper every app uses, against a stubbed network: the CSRF header, problem+json
+// The API client every app uses (openapi-fetch over the generated types), against a stubbed network: the CSRF header, problem+json
 // errors, and the signed-out signal.
 import { describe, expect, it, vi } from 'vitest';
 import i18next from 'i18next';
@@ -16,13 +16,14 @@ describe('api', () => {
     const fetchMock = vi.mocked(fetch);
     await expect(api.get('/api/orgs', { q: '市南', kind: '', limit: 20 })).resolves.toEqual({ items: [], total: 0 });
     expect(net.calls[0]).toBe(`GET /api/orgs?q=${encodeURIComponent('市南')}&limit=20`);
-    expect((fetchMock.mock.calls[0][1]?.headers as Record<string, string>)['x-csrf-token']).toBeUndefined();
+    // The client hands fetch a Request: its headers are what went on the wire.
+    const sent = (i: number) => fetchMock.mock.calls[i][0] as Request;
+    expect(sent(0).headers.get('x-csrf-token')).toBeNull();
 
     await expect(api.post('/api/orgs', { name: '市南区' })).resolves.toEqual({ id: 'o1' });
-    const init = fetchMock.mock.calls[1][1]!;
-    expect((init.headers as Record<string, string>)['x-csrf-token']).toBe('from-cookie');
-    expect((init.headers as Record<string, string>)['content-type']).toBe('application/json');
-    expect(init.credentials).toBe('same-origin');
+    expect(sent(1).headers.get('x-csrf-token')).toBe('from-cookie');
+    expect(sent(1).headers.get('content-type')).toBe('application/json');
+    expect(sent(1).credentials).toBe('same-origin');
     expect(net.bodies.get('POST /api/orgs')).toEqual([{ name: '市南区' }]);
   });
 
@@ -55,5 +56,17 @@ describe('api', () => {
     const err = await api.get('/api/stats/overview').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetworkError);
     expect(errorMessage(err, i18next.t)).toBe('网络连接失败，请检查网络后重试');
+  });
+});
+
+describe('typed client', () => {
+  it('fills the path template from typed params and returns the typed answer', async () => {
+    const net = stubApi({ 'GET /api/orgs/5f0c2b4e-0000-4000-8000-000000000001': { id: '5f0c2b4e-0000-4000-8000-000000000001', name: '市南区' } });
+    const { call, client } = await import('./api');
+    const org = await call(client.GET('/api/orgs/{id}', { params: { path: { id: '5f0c2b4e-0000-4000-8000-000000000001' } } }));
+    expect(org.name).toBe('市南区');
+    expect(net.calls).toEqual(['GET /api/orgs/5f0c2b4e-0000-4000-8000-000000000001']);
+    stubApi({ 'GET /api/orgs/x': { status: 404, body: { title: 'Not found', status: 404, detail: 'organisation was not found' } } });
+    await expect(call(client.GET('/api/orgs/{id}', { params: { path: { id: 'x' } } }))).rejects.toMatchObject({ status: 404 });
   });
 });

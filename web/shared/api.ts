@@ -1,5 +1,11 @@
-// The one fetch wrapper every app uses: same-origin cookies, the CSRF header on state-changing
+// The one API client every app uses: openapi-fetch over the server's generated OpenAPI types
+// (./api.gen.ts, `npm run api:types`), with same-origin cookies, the CSRF header on state-changing
 // requests, and problem+json errors turned into ApiError.
+//   client.GET('/api/orgs/{id}', { params: { path: { id } } })  — path, params, body and answer typed
+//   call(client.GET(...))                                        — the answer, or ApiError thrown
+//   api.get(`/api/orgs/${id}`)                                   — the same client addressed by a built URL
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from './api.gen';
 
 export interface FieldProblem {
   path: string;
@@ -78,34 +84,67 @@ export function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
-export async function request<T>(method: string, path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && method !== 'HEAD') {
-    const token = csrfToken();
-    if (token) headers['x-csrf-token'] = token;
-  }
-  let res: Response;
+/** Sends the CSRF token on anything that changes state (the server refuses such requests without it). */
+const csrfMiddleware: Middleware = {
+  onRequest({ request }) {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const token = csrfToken();
+      if (token) request.headers.set('x-csrf-token', token);
+    }
+    return request;
+  },
+};
+
+/**
+ * The typed client. `fetch` is looked up on every call (not captured at start) so tests can stub it.
+ * Bodies are left unread (`parseAs: 'stream'` in `request`) where the caller decides how to read them.
+ */
+export const client = createClient<paths>({
+  // Absolute, because a Request is built from it (a browser would resolve a bare path; Node's does not).
+  baseUrl: typeof location !== 'undefined' ? location.origin : '',
+  credentials: 'same-origin',
+  fetch: (req) => globalThis.fetch(req),
+});
+client.use(csrfMiddleware);
+
+function problemOf(res: Response, payload: unknown): Problem {
+  if (payload && typeof payload === 'object') return payload as Problem;
+  return { status: res.status, title: res.statusText, detail: typeof payload === 'string' ? payload.slice(0, 300) : undefined };
+}
+
+function failed(res: Response, payload: unknown, quiet401 = false): ApiError {
+  if (res.status === 401 && !quiet401) for (const fn of authListeners) fn(401);
+  return new ApiError(res.status, problemOf(res, payload));
+}
+
+/** The answer of a typed client call, or ApiError (NetworkError when there was no answer). */
+export async function call<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>, opts: { quiet401?: boolean } = {}): Promise<T> {
+  let r: { data?: T; error?: unknown; response: Response };
   try {
-    res = await fetch(path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    r = await pending;
   } catch (e) {
     throw new NetworkError(e);
   }
+  if (!r.response.ok) throw failed(r.response, r.error, opts.quiet401);
+  return r.data as T;
+}
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export async function request<T>(method: string, path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<T> {
+  let res: Response;
+  let error: unknown;
+  try {
+    // A built URL (`/api/orgs/${id}`) rather than a template: the typed form is client.GET(...).
+    const send = client.request as unknown as (m: Method, url: string, init: object) => Promise<{ response: Response; error?: unknown }>;
+    ({ response: res, error } = await send(method.toLowerCase() as Method, path, { body, parseAs: 'stream', headers: { accept: 'application/json' } }));
+  } catch (e) {
+    throw new NetworkError(e);
+  }
+  if (!res.ok) throw failed(res, error, opts.quiet401);
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
-  const payload: unknown = type.includes('json') ? await res.json().catch(() => null) : await res.text().catch(() => '');
-  if (!res.ok) {
-    const problem: Problem =
-      payload && typeof payload === 'object' ? (payload as Problem) : { status: res.status, title: res.statusText, detail: typeof payload === 'string' ? payload.slice(0, 300) : undefined };
-    if (res.status === 401 && !opts.quiet401) for (const fn of authListeners) fn(401);
-    throw new ApiError(res.status, problem);
-  }
-  return payload as T;
+  return (type.includes('json') ? await res.json().catch(() => null) : await res.text().catch(() => '')) as T;
 }
 
 export const api = {

@@ -29,11 +29,14 @@ function json(status: number, body: unknown, problem = false): Response {
 export function stubApi(routes: Record<string, Route>): ApiStub {
   const stub: ApiStub = { calls: [], unanswered: [], bodies: new Map() };
   const fetchStub = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    // The web client (openapi-fetch) sends a Request; plain fetch(url, init) calls are answered too.
+    const req = input instanceof Request ? input : null;
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, 'http://localhost');
-    const method = (init?.method ?? 'GET').toUpperCase();
+    const method = (req?.method ?? init?.method ?? 'GET').toUpperCase();
     const key = `${method} ${url.pathname}`;
     stub.calls.push(`${method} ${url.pathname}${url.search}`);
-    const body = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
+    const text = req ? await req.text() : typeof init?.body === 'string' ? init.body : '';
+    const body = text ? JSON.parse(text) : undefined;
     stub.bodies.set(key, [...(stub.bodies.get(key) ?? []), body]);
     const route = routes[key];
     if (route === undefined) {

@@ -1,6 +1,6 @@
 // Organisations: the tree of city, districts, departments, sub-units and enterprises, with subtree
 // visibility for scoped roles. Other modules use this service, never the table.
-import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/audit.service';
 import { type Actor, canSeeOrgPath, requirePermission, visibility, type Visibility } from '../../platform/auth/actor';
 import type { OrgResolver } from '../../platform/auth/auth.service';
@@ -162,13 +162,31 @@ export class OrgService implements OrgResolver {
     return r.map(toOrg);
   }
 
-  async namesOf(ids: string[]): Promise<Map<string, Org>> {
+  /** Organisations by id (those that exist): name the organisations of a page of rows in one call. */
+  async namesOf(ids: string[], db: DbOrTx = this.db): Promise<Map<string, Org>> {
     if (!ids.length) return new Map();
-    const r = await this.db
+    const r = await db
       .select()
       .from(organisations)
       .where(sql`${organisations.id} in (${sql.join([...new Set(ids)].map((i) => sql`${i}::uuid`), sql`, `)})`);
     return new Map(r.map((x) => [x.id, toOrg(x)]));
+  }
+
+  /**
+   * Organisations of these kinds that carry a unified social credit code, optionally only those inside
+   * the subtrees at these path prefixes (a scoped grant's); e.g. the government bodies that publish
+   * under their own code.
+   */
+  async withCreditCode(kinds: OrgKind[], under?: string[], db: DbOrTx = this.db): Promise<Org[]> {
+    if (!kinds.length || (under && !under.length)) return [];
+    const conds: (SQL | undefined)[] = [isNotNull(organisations.creditCode), inArray(organisations.kind, kinds)];
+    if (under) conds.push(or(...under.map((p) => sql`${organisations.path} like ${likeEscape(p) + '%'}`)));
+    const r = await db
+      .select()
+      .from(organisations)
+      .where(and(...conds))
+      .orderBy(asc(organisations.code));
+    return r.map(toOrg);
   }
 
   async create(actor: Actor, input: NewOrg, tx?: DbOrTx): Promise<Org> {

@@ -2,11 +2,12 @@
 // verifying any PDF (public), and the sealed decision document of an approved application.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { readLimited } from '../../platform/files/blobs';
-import { limitOffsetQuery, uuidParam } from '../../platform/http/paging';
 import { errors } from '../../platform/http/problem';
+import { Binary, Defaulted, Enum, IdParams, Page, PageQuery, Str, Type, typed, Uuid } from '../../platform/http/schema';
 import { readUpload, registerUploads } from '../../platform/http/uploads';
 import { SEAL_POSITIONS, type PlaceOptions, type SealPosition } from './pdf-sign';
 import { SEAL } from './seal.permissions';
+import { CaInfo, SEAL_STATES, SealViewSchema, SigningSchema, VerifyReportSchema } from './seal.schemas';
 import { SEAL_MAX_PDF, type SealService } from './seal.service';
 
 const tags = ['seal'];
@@ -45,48 +46,107 @@ function placeOf(fields: Record<string, string>): PlaceOptions {
 }
 
 export async function sealRoutes(app: FastifyInstance, seals: SealService) {
-  app.get('/api/seal/ca', { config: { auth: 'public' }, schema: { tags, summary: "The platform CA's certificate (PEM): the trust anchor for sealed documents (e.g. for pdfsig/NSS or Acrobat)" } }, async (req, reply) => {
-    const pem = await seals.caPem();
-    return reply.type('application/x-pem-file').header('content-disposition', attachment('seal-ca.pem', true)).send(pem);
-  });
-  app.get('/api/seal/ca/info', { config: { auth: 'public' }, schema: { tags, summary: "The CA certificate's details (subject, serial, validity, fingerprint) and PEM" } }, () => seals.caInfo());
+  const api = typed(app);
 
-  app.get<{ Querystring: { orgId?: string; state?: 'active' | 'superseded' | 'revoked'; limit: number; offset: number } }>(
+  api.get(
+    '/api/seal/ca',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags,
+        summary: "The platform CA's certificate (PEM): the trust anchor for sealed documents (e.g. for pdfsig/NSS or Acrobat)",
+        response: { 200: Binary('application/x-pem-file', "The CA certificate, PEM") },
+      },
+    },
+    async (req, reply) => {
+      const pem = await seals.caPem();
+      return reply.type('application/x-pem-file').header('content-disposition', attachment('seal-ca.pem', true)).send(pem);
+    },
+  );
+  api.get(
+    '/api/seal/ca/info',
+    { config: { auth: 'public' }, schema: { tags, summary: "The CA certificate's details (subject, serial, validity, fingerprint) and PEM", response: { 200: CaInfo } } },
+    () => seals.caInfo(),
+  );
+
+  api.get(
     '/api/seal/seals',
     {
       config: { auth: SEAL.use },
-      schema: { tags, summary: "Seals: every department's for seal managers, one's own organisations' for seal users", querystring: { type: 'object', properties: { orgId: { type: 'string', format: 'uuid' }, state: { type: 'string', enum: ['active', 'superseded', 'revoked'] }, ...limitOffsetQuery } } },
+      schema: {
+        tags,
+        summary: "Seals: every department's for seal managers, one's own organisations' for seal users",
+        querystring: Defaulted({ orgId: Type.Optional(Uuid), state: Type.Optional(Enum(SEAL_STATES)), ...PageQuery }),
+        response: { 200: Page(SealViewSchema) },
+      },
     },
     (req) => seals.list(req.actor!, req.query),
   );
-  app.post<{ Body: { orgId: string } }>(
+  api.post(
     '/api/seal/seals',
-    { config: { auth: SEAL.manage }, schema: { tags, summary: "Make a department's seal, or renew it (new key and certificate; the old seal is kept, superseded, for verifying)", body: { type: 'object', required: ['orgId'], additionalProperties: false, properties: { orgId: { type: 'string', format: 'uuid' } } } } },
+    {
+      config: { auth: SEAL.manage },
+      schema: {
+        tags,
+        summary: "Make a department's seal, or renew it (new key and certificate; the old seal is kept, superseded, for verifying)",
+        body: Type.Object({ orgId: Uuid }),
+        response: { 201: SealViewSchema },
+      },
+    },
     async (req, reply) => reply.code(201).send(await seals.make(req.actor!, req.body.orgId)),
   );
-  app.get<{ Params: { id: string } }>('/api/seal/seals/:id', { config: { auth: SEAL.use }, schema: { tags, summary: 'A seal with its certificate', params: uuidParam } }, (req) => seals.get(req.actor!, req.params.id));
-  app.get<{ Params: { id: string } }>('/api/seal/seals/:id/image.svg', { config: { auth: SEAL.use }, schema: { tags, summary: "The seal's image (SVG)", params: uuidParam } }, async (req, reply) => {
-    const svg = await seals.image(req.actor!, req.params.id);
-    return reply.type('image/svg+xml').header('cache-control', 'private, max-age=300').send(svg);
-  });
-  app.get<{ Params: { id: string } }>('/api/seal/seals/:id/certificate.pem', { config: { auth: SEAL.use }, schema: { tags, summary: "The seal's certificate (PEM)", params: uuidParam } }, async (req, reply) => {
-    const s = await seals.get(req.actor!, req.params.id);
-    return reply.type('application/x-pem-file').header('content-disposition', attachment(`seal-${s.serial}.pem`)).send(s.certificatePem);
-  });
-  app.post<{ Params: { id: string }; Body: { reason: string } }>(
+  api.get('/api/seal/seals/:id', { config: { auth: SEAL.use }, schema: { tags, summary: 'A seal with its certificate', params: IdParams, response: { 200: SealViewSchema } } }, (req) =>
+    seals.get(req.actor!, req.params.id),
+  );
+  api.get(
+    '/api/seal/seals/:id/image.svg',
+    { config: { auth: SEAL.use }, schema: { tags, summary: "The seal's image (SVG)", params: IdParams, response: { 200: Binary('image/svg+xml', "The seal's image") } } },
+    async (req, reply) => {
+      const svg = await seals.image(req.actor!, req.params.id);
+      return reply.type('image/svg+xml').header('cache-control', 'private, max-age=300').send(svg);
+    },
+  );
+  api.get(
+    '/api/seal/seals/:id/certificate.pem',
+    { config: { auth: SEAL.use }, schema: { tags, summary: "The seal's certificate (PEM)", params: IdParams, response: { 200: Binary('application/x-pem-file', "The seal's certificate, PEM") } } },
+    async (req, reply) => {
+      const s = await seals.get(req.actor!, req.params.id);
+      return reply.type('application/x-pem-file').header('content-disposition', attachment(`seal-${s.serial}.pem`)).send(s.certificatePem);
+    },
+  );
+  api.post(
     '/api/seal/seals/:id/revoke',
-    { config: { auth: SEAL.manage }, schema: { tags, summary: 'Revoke a seal: documents sealed with it no longer verify as trusted', params: uuidParam, body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 2, maxLength: 500 } } } } },
+    {
+      config: { auth: SEAL.manage },
+      schema: { tags, summary: 'Revoke a seal: documents sealed with it no longer verify as trusted', params: IdParams, body: Type.Object({ reason: Str(500, 2) }), response: { 200: SealViewSchema } },
+    },
     (req) => seals.revoke(req.actor!, req.params.id, req.body.reason),
   );
-  app.get<{ Querystring: { sealId?: string; limit: number; offset: number } }>(
+  api.get(
     '/api/seal/signings',
-    { config: { auth: SEAL.use }, schema: { tags, summary: 'Sealings (document hashes, seal, who, when) of the organisations the caller may see', querystring: { type: 'object', properties: { sealId: { type: 'string', format: 'uuid' }, ...limitOffsetQuery } } } },
+    {
+      config: { auth: SEAL.use },
+      schema: {
+        tags,
+        summary: 'Sealings (document hashes, seal, who, when) of the organisations the caller may see',
+        querystring: Defaulted({ sealId: Type.Optional(Uuid), ...PageQuery }),
+        response: { 200: Page(SigningSchema) },
+      },
+    },
     (req) => seals.signings(req.actor!, req.query),
   );
 
-  app.get<{ Params: { id: string } }>(
+  api.get(
     '/api/svc/applications/:id/decision.pdf',
-    { config: { auth: 'authenticated' }, schema: { tags, summary: 'The sealed decision document (准予许可决定书) of an approved application; made once, the same bytes afterwards', params: uuidParam } },
+    {
+      config: { auth: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'The sealed decision document (准予许可决定书) of an approved application; made once, the same bytes afterwards',
+        params: IdParams,
+        response: { 200: Binary('application/pdf', 'The sealed decision document') },
+      },
+    },
     async (req, reply) => {
       const doc = await seals.decisionDocument(req.actor!, req.params.id);
       return reply.type('application/pdf').header('content-disposition', attachment(doc.fileName)).header('cache-control', 'private, no-store').send(doc.bytes);
@@ -95,11 +155,16 @@ export async function sealRoutes(app: FastifyInstance, seals: SealService) {
 
   await app.register(async (scope) => {
     await registerUploads(scope, { maxFileBytes: SEAL_MAX_PDF });
-    scope.post(
+    const upload = typed(scope);
+    upload.post(
       '/api/seal/sign',
       {
         config: { auth: SEAL.use },
-        schema: { tags, summary: 'Seal a PDF (multipart: "file", optional sealId, page, position bottom-right|bottom-center|bottom-left|top-right|center, or x/y in points, size): returns the sealed PDF' },
+        schema: {
+          tags,
+          summary: 'Seal a PDF (multipart: "file", optional sealId, page, position bottom-right|bottom-center|bottom-left|top-right|center, or x/y in points, size): returns the sealed PDF',
+          response: { 200: Binary('application/pdf', 'The sealed PDF; x-seal-signing-id names the record of the sealing') },
+        },
       },
       async (req, reply) => {
         const { bytes, fileName, fields } = await readPdfUpload(req, SIGN_FIELDS);
@@ -110,9 +175,16 @@ export async function sealRoutes(app: FastifyInstance, seals: SealService) {
         return reply.type('application/pdf').header('content-disposition', attachment(outName)).header('x-seal-signing-id', r.signingId).header('cache-control', 'no-store').send(r.bytes);
       },
     );
-    scope.post('/api/seal/verify', { config: { auth: 'public' }, schema: { tags, summary: 'Verify every signature of a PDF (multipart "file"): signer, time, intact, whole document, chain to this platform\'s CA' } }, async (req) => {
-      const { bytes } = await readPdfUpload(req);
-      return seals.verify(bytes);
-    });
+    upload.post(
+      '/api/seal/verify',
+      {
+        config: { auth: 'public' },
+        schema: { tags, summary: "Verify every signature of a PDF (multipart \"file\"): signer, time, intact, whole document, chain to this platform's CA", response: { 200: VerifyReportSchema } },
+      },
+      async (req) => {
+        const { bytes } = await readPdfUpload(req);
+        return seals.verify(bytes);
+      },
+    );
   });
 }

@@ -426,3 +426,26 @@ export async function listAudit(db: Db, f: AuditFilter): Promise<{ items: AuditE
   const items = list.slice(0, f.limit).map((r) => ({ ...r, at: new Date(r.at).toISOString() })) as unknown as AuditEntry[];
   return { items, nextCursor: list.length > f.limit ? items[items.length - 1].seq : null };
 }
+
+export interface AuditActivity {
+  total: number;
+  last24h: number;
+  /** The last 24 hours, one bucket per hour (UTC hour starts), oldest first, empty hours included. */
+  byHour: { hour: string; count: number }[];
+}
+
+/** How busy the platform has been: entries in all, in the last day, and per hour of that day. */
+export async function auditActivity(db: Db): Promise<AuditActivity> {
+  const [totals] = await rows<{ total: number; last24h: number }>(
+    db,
+    sql`select count(*)::int as total, count(*) filter (where at > now() - interval '24 hours')::int as last24h from audit_log`,
+  );
+  const byHour = await rows<{ hour: string; count: number }>(
+    db,
+    sql`select to_char(h.hour at time zone 'UTC', 'YYYY-MM-DD"T"HH24:00:00"Z"') as hour, count(a.seq)::int as count
+        from generate_series(date_trunc('hour', now()) - interval '23 hours', date_trunc('hour', now()), interval '1 hour') as h(hour)
+        left join audit_log a on a.at >= h.hour and a.at < h.hour + interval '1 hour'
+        group by h.hour order by h.hour`,
+  );
+  return { total: totals.total, last24h: totals.last24h, byHour };
+}

@@ -21,6 +21,7 @@ export function serializerFactory(check: boolean): BuildSerializer {
   const ajv = addFormats(new Ajv({ allErrors: true, strict: false, validateFormats: true }));
   return (externalSchemas, options) => {
     const compile = base(externalSchemas, options);
+    for (const [id, schema] of Object.entries((externalSchemas ?? {}) as Record<string, object>)) if (!ajv.getSchema(id)) ajv.addSchema(schema, id);
     return (route) => {
       const serialize = compile(route);
       let validate: ValidateFunction | null = null;

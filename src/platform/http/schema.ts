@@ -90,12 +90,19 @@ export const ProblemSchema = Type.Object(
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }, { additionalProperties: true }))),
     instance: Type.Optional(Type.String()),
     requestId: Type.Optional(Type.String()),
   },
-  { additionalProperties: true, description: 'Problem details (RFC 9457), media type application/problem+json' },
+  { $id: 'Problem', additionalProperties: true, description: 'Problem details (RFC 9457), media type application/problem+json' },
 );
+/** A reference to the shared problem schema (registered once on the server as `Problem`). */
+export const ProblemRef = Type.Ref('Problem');
+/** The 4XX/5XX answer the server adds to every route: problem details, as application/problem+json. */
+export const ProblemResponse = Type.Unsafe<unknown>({
+  description: 'Problem details (RFC 9457)',
+  content: { 'application/problem+json': { schema: ProblemRef } },
+});
 
 /** An acknowledgement: `{ ok: true }`. */
 export const Ok = Type.Object({ ok: Type.Boolean() });

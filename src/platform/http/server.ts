@@ -18,7 +18,7 @@ import type { AuthService } from '../auth/auth.service';
 import { findTextProblems, textProblem } from '../text/text-rule';
 import { AppError, problemType, type FieldError, type Problem } from './problem';
 import { serializerFactory } from './response-check';
-import { ProblemSchema } from './schema';
+import { ProblemResponse, ProblemSchema } from './schema';
 import './types';
 
 const addFormats = addFormatsPlugin as unknown as (a: Ajv) => Ajv;
@@ -84,15 +84,16 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<{ app: Fas
     if (!route.url.startsWith('/api/docs')) {
       const response = (schema.response ?? {}) as Record<string, unknown>;
       const codes = Object.keys(response);
-      if (!codes.some((c) => c.startsWith('4'))) response['4XX'] = ProblemSchema;
-      if (!codes.some((c) => c.startsWith('5'))) response['5XX'] = ProblemSchema;
+      if (!codes.some((c) => c.startsWith('4'))) response['4XX'] = ProblemResponse;
+      if (!codes.some((c) => c.startsWith('5'))) response['5XX'] = ProblemResponse;
       schema.response = response;
       route.schema = schema;
     }
     if (route.url.startsWith('/api/') || route.url.startsWith('/oidc')) {
       schema.security = auth === 'public' ? [] : [{ session: [] }, { apiKey: [] }];
       const note = auth === 'public' ? 'Public.' : auth === 'authenticated' || auth === 'partial' ? 'Any signed-in account.' : `Requires permission \`${auth}\`.`;
-      schema.description = [schema.description, note].filter(Boolean).join(' ');
+      // onRoute runs again for the HEAD twin of a GET, on the same schema object: add the note once.
+      if (!String(schema.description ?? '').includes(note)) schema.description = [schema.description, note].filter(Boolean).join(' ');
       route.schema = schema;
     }
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -132,7 +133,10 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<{ app: Fas
   // preHandler: the body is parsed by then, so sign-in limits can key on the account as well as the address.
   await app.register(rateLimit, { global: false, hook: 'preHandler' });
 
+  // Shared schemas (the problem shape) become named components of the OpenAPI document.
+  app.addSchema(ProblemSchema);
   await app.register(swagger, {
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Digital Qingdao platform API', version: '0.1.0', description: 'City digital-government platform (数字青岛).' },

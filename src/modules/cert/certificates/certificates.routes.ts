@@ -2,31 +2,25 @@
 // Lists. Thin: schemas, a service call, the reply.
 import type { FastifyInstance } from 'fastify';
 import { CONTENT_TYPES, exportStream } from '../../../platform/files';
-import { limitOffsetQuery, uuidParam } from '../../../platform/http/paging';
 import { AppError } from '../../../platform/http/problem';
+import { Binary, Defaulted, Enum, IdParams, Page, PageQuery, Str, Type, typed, Uuid } from '../../../platform/http/schema';
 import { readUpload, registerUploads } from '../../../platform/http/uploads';
 import { CERT } from '../cert.permissions';
+import {
+  CERTIFICATE_STATUSES,
+  CertificateDetailSchema,
+  CertificateListItemSchema,
+  CertificateTypeViewSchema,
+  FieldDefInput,
+  ImportViewSchema,
+  IssueBody,
+  ReasonBody,
+  RejectSchema,
+} from './certificates.schemas';
 import type { CertificateService } from './certificates.service';
 
 const tags = ['cert'];
 const UPLOAD_MAX = 4 * 1024 * 1024 * 1024; // 4 GB: streamed to disk, never held in memory
-const fieldValue = { type: ['string', 'number', 'boolean', 'null'], maxLength: 1000 } as const;
-const dateOrEmpty = { type: 'string', maxLength: 10 } as const;
-
-const fieldDefSchema = {
-  type: 'object',
-  required: ['key', 'nameZh', 'nameEn', 'type', 'required'],
-  additionalProperties: false,
-  properties: {
-    key: { type: 'string', minLength: 1, maxLength: 40 },
-    nameZh: { type: 'string', minLength: 1, maxLength: 60 },
-    nameEn: { type: 'string', minLength: 1, maxLength: 120 },
-    type: { type: 'string', enum: ['string', 'date', 'number', 'boolean'] },
-    required: { type: 'boolean' },
-    personal: { type: 'boolean' },
-  },
-} as const;
-
 function attachment(name: string) {
   return `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
@@ -41,27 +35,47 @@ function importFormat(fileName: string, contentType: string): 'csv' | 'jsonl' | 
 }
 
 export async function certificateRoutes(app: FastifyInstance, certs: CertificateService) {
+  const api = typed(app);
+
   // ---- types ----
-  app.get('/api/cert/types', { config: { auth: 'authenticated' }, schema: { tags, summary: 'Certificate types with their fields (and whether the caller may issue each)' } }, (req) => certs.listTypes(req.actor!));
-  app.get<{ Params: { id: string } }>('/api/cert/types/:id', { config: { auth: 'authenticated' }, schema: { tags, summary: 'One certificate type', params: uuidParam } }, (req) =>
-    certs.getType(req.actor!, req.params.id),
+  api.get(
+    '/api/cert/types',
+    {
+      config: { auth: 'authenticated' },
+      schema: { tags, summary: 'Certificate types with their fields (and whether the caller may issue each)', response: { 200: Type.Object({ items: Type.Array(CertificateTypeViewSchema) }) } },
+    },
+    (req) => certs.listTypes(req.actor!),
   );
-  app.patch<{ Params: { id: string }; Body: { nameEn?: string; fields?: never[] } }>(
+  api.get(
+    '/api/cert/types/:id',
+    { config: { auth: 'authenticated' }, schema: { tags, summary: 'One certificate type', params: IdParams, response: { 200: CertificateTypeViewSchema } } },
+    (req) => certs.getType(req.actor!, req.params.id),
+  );
+  api.patch(
     '/api/cert/types/:id',
     {
       config: { auth: CERT.typeManage },
       schema: {
         tags,
         summary: 'Edit the English name or the fields of a type (fields in use cannot be removed)',
-        params: uuidParam,
-        body: { type: 'object', additionalProperties: false, properties: { nameEn: { type: 'string', minLength: 1, maxLength: 200 }, fields: { type: 'array', maxItems: 60, items: fieldDefSchema } } },
+        params: IdParams,
+        body: Type.Object({ nameEn: Type.Optional(Str(200, 1)), fields: Type.Optional(Type.Array(FieldDefInput, { maxItems: 60 })) }),
+        response: { 200: CertificateTypeViewSchema },
       },
     },
     (req) => certs.updateType(req.actor!, req.params.id, req.body),
   );
-  app.get<{ Params: { id: string } }>(
+  api.get(
     '/api/cert/types/:id/template.csv',
-    { config: { auth: CERT.issue }, schema: { tags, summary: 'Import template (CSV header row: core metadata then the type fields, Chinese headers; keys are accepted too)', params: uuidParam } },
+    {
+      config: { auth: CERT.issue },
+      schema: {
+        tags,
+        summary: 'Import template (CSV header row: core metadata then the type fields, Chinese headers; keys are accepted too)',
+        params: IdParams,
+        response: { 200: Binary('text/csv', 'The header row of the import file (UTF-8 CSV)') },
+      },
+    },
     async (req, reply) => {
       const { type, columns } = await certs.templateColumns(req.actor!, req.params.id);
       const none = (async function* () {})();
@@ -70,29 +84,15 @@ export async function certificateRoutes(app: FastifyInstance, certs: Certificate
   );
 
   // ---- certificates ----
-  app.post<{ Body: { typeId: string; number: string; holderName: string; holderCode: string; issuedOn?: string; validFrom?: string; validUntil?: string | null; jurisdiction?: string; fields?: Record<string, unknown> } }>(
+  api.post(
     '/api/cert/certificates',
     {
       config: { auth: CERT.issue },
       schema: {
         tags,
         summary: 'Issue one certificate (form or department system); 422 naming each bad field; 409 when already issued',
-        body: {
-          type: 'object',
-          required: ['typeId', 'number', 'holderName', 'holderCode'],
-          additionalProperties: false,
-          properties: {
-            typeId: { type: 'string', format: 'uuid' },
-            number: { type: 'string', maxLength: 200 },
-            holderName: { type: 'string', maxLength: 400 },
-            holderCode: { type: 'string', maxLength: 40 },
-            issuedOn: dateOrEmpty,
-            validFrom: dateOrEmpty,
-            validUntil: { type: ['string', 'null'], maxLength: 10 },
-            jurisdiction: { type: 'string', maxLength: 6 },
-            fields: { type: 'object', maxProperties: 60, additionalProperties: fieldValue },
-          },
-        },
+        body: IssueBody,
+        response: { 201: CertificateDetailSchema },
       },
     },
     async (req, reply) => {
@@ -101,44 +101,45 @@ export async function certificateRoutes(app: FastifyInstance, certs: Certificate
     },
   );
 
-  app.get<{ Querystring: { typeId?: string; status?: 'valid' | 'suspended' | 'revoked'; holderCode?: string; number?: string; expired?: boolean; importId?: string; limit: number; offset: number } }>(
+  api.get(
     '/api/cert/certificates',
     {
       config: { auth: CERT.read },
       schema: {
         tags,
         summary: 'Certificates my organisation issued (the bureau: all), newest first; holder codes masked; holderCode is an exact look-up',
-        querystring: {
-          type: 'object',
-          properties: {
-            typeId: { type: 'string', format: 'uuid' },
-            status: { type: 'string', enum: ['valid', 'suspended', 'revoked'] },
-            holderCode: { type: 'string', minLength: 1, maxLength: 40 },
-            number: { type: 'string', minLength: 1, maxLength: 200 },
-            expired: { type: 'boolean' },
-            importId: { type: 'string', format: 'uuid' },
-            ...limitOffsetQuery,
-          },
-        },
+        querystring: Defaulted({
+          typeId: Type.Optional(Uuid),
+          status: Type.Optional(Enum(CERTIFICATE_STATUSES)),
+          holderCode: Type.Optional(Str(40, 1)),
+          number: Type.Optional(Str(200, 1)),
+          expired: Type.Optional(Type.Boolean()),
+          importId: Type.Optional(Uuid),
+          ...PageQuery,
+        }),
+        response: { 200: Page(CertificateListItemSchema) },
       },
     },
     (req) => certs.list(req.actor!, req.query),
   );
 
-  app.get<{ Params: { id: string } }>('/api/cert/certificates/:id', { config: { auth: CERT.read }, schema: { tags, summary: 'A certificate: GB/T 36903 metadata, identifier, fields, status history', params: uuidParam } }, (req) =>
-    certs.detail(req.actor!, req.params.id),
+  api.get(
+    '/api/cert/certificates/:id',
+    { config: { auth: CERT.read }, schema: { tags, summary: 'A certificate: GB/T 36903 metadata, identifier, fields, status history', params: IdParams, response: { 200: CertificateDetailSchema } } },
+    (req) => certs.detail(req.actor!, req.params.id),
   );
 
   for (const action of ['revoke', 'suspend', 'reinstate'] as const) {
-    app.post<{ Params: { id: string }; Body: { reason: string } }>(
+    api.post(
       `/api/cert/certificates/:id/${action}`,
       {
         config: { auth: CERT.revoke },
         schema: {
           tags,
           summary: { revoke: 'Revoke (final)', suspend: 'Suspend (valid → suspended)', reinstate: 'Reinstate (suspended → valid)' }[action],
-          params: uuidParam,
-          body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } } },
+          params: IdParams,
+          body: ReasonBody,
+          response: { 200: CertificateDetailSchema },
         },
       },
       (req) => certs.changeStatus(req.actor!, req.params.id, action, req.body.reason),
@@ -146,11 +147,16 @@ export async function certificateRoutes(app: FastifyInstance, certs: Certificate
   }
 
   // ---- status lists (public) ----
-  app.get<{ Params: { id: string } }>(
+  api.get(
     '/api/cert/status-lists/:id',
     {
       config: { auth: 'public' },
-      schema: { tags, summary: 'Token Status List (statuslist+jwt, 2 bits: 0 valid, 1 invalid, 2 suspended)', params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 1_000_000 } } } },
+      schema: {
+        tags,
+        summary: 'Token Status List (statuslist+jwt, 2 bits: 0 valid, 1 invalid, 2 suspended)',
+        params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }),
+        response: { 200: Binary('application/statuslist+jwt', 'The signed Token Status List (a compact JWT, typ statuslist+jwt)') },
+      },
     },
     async (req, reply) => {
       const { token, ttl } = await certs.statusListToken(Number(req.params.id));
@@ -161,9 +167,12 @@ export async function certificateRoutes(app: FastifyInstance, certs: Certificate
   // ---- imports ----
   await app.register(async (scope) => {
     await registerUploads(scope, { maxFileBytes: UPLOAD_MAX });
-    scope.post(
+    typed(scope).post(
       '/api/cert/imports',
-      { config: { auth: CERT.issue }, schema: { tags, summary: 'Bulk import (multipart: field "typeId", then file "file": CSV or JSON lines); a durable job issues the rows' } },
+      {
+        config: { auth: CERT.issue },
+        schema: { tags, summary: 'Bulk import (multipart: field "typeId", then file "file": CSV or JSON lines); a durable job issues the rows', response: { 202: ImportViewSchema } },
+      },
       async (req, reply) => {
         const { result } = await readUpload(req, { field: 'file', fields: ['typeId'] }, async (part, fields) => {
           const format = importFormat(part.fileName, part.contentType);
@@ -175,18 +184,30 @@ export async function certificateRoutes(app: FastifyInstance, certs: Certificate
       },
     );
   });
-  app.get<{ Querystring: { limit: number; offset: number } }>('/api/cert/imports', { config: { auth: CERT.issue }, schema: { tags, summary: 'Imports of my organisation (the bureau: all)', querystring: { type: 'object', properties: { ...limitOffsetQuery } } } }, (req) =>
-    certs.listImports(req.actor!, req.query),
+  api.get(
+    '/api/cert/imports',
+    { config: { auth: CERT.issue }, schema: { tags, summary: 'Imports of my organisation (the bureau: all)', querystring: Defaulted({ ...PageQuery }), response: { 200: Page(ImportViewSchema) } } },
+    (req) => certs.listImports(req.actor!, req.query),
   );
-  app.get<{ Params: { id: string } }>('/api/cert/imports/:id', { config: { auth: CERT.issue }, schema: { tags, summary: 'An import with its progress', params: uuidParam } }, (req) => certs.getImport(req.actor!, req.params.id));
-  app.get<{ Params: { id: string }; Querystring: { limit: number; offset: number } }>(
+  api.get(
+    '/api/cert/imports/:id',
+    { config: { auth: CERT.issue }, schema: { tags, summary: 'An import with its progress', params: IdParams, response: { 200: ImportViewSchema } } },
+    (req) => certs.getImport(req.actor!, req.params.id),
+  );
+  api.get(
     '/api/cert/imports/:id/rejects',
-    { config: { auth: CERT.issue }, schema: { tags, summary: 'Rejected rows: one entry per problem {rowNumber, field, reason, raw}', params: uuidParam, querystring: { type: 'object', properties: { ...limitOffsetQuery } } } },
+    {
+      config: { auth: CERT.issue },
+      schema: { tags, summary: 'Rejected rows: one entry per problem {rowNumber, field, reason, raw}', params: IdParams, querystring: Defaulted({ ...PageQuery }), response: { 200: Page(RejectSchema) } },
+    },
     (req) => certs.rejects(req.actor!, req.params.id, req.query),
   );
-  app.get<{ Params: { id: string } }>(
+  api.get(
     '/api/cert/imports/:id/rejects.csv',
-    { config: { auth: CERT.issue }, schema: { tags, summary: 'Rejected rows as CSV (row, field, reason, number, holder)', params: uuidParam } },
+    {
+      config: { auth: CERT.issue },
+      schema: { tags, summary: 'Rejected rows as CSV (row, field, reason, number, holder)', params: IdParams, response: { 200: Binary('text/csv', 'The rejected rows, one line per problem') } },
+    },
     async (req, reply) => {
       const rows = await certs.rejectsAll(req.actor!, req.params.id);
       const columns = [

@@ -1,185 +1,159 @@
 // HTTP for data-sharing requests, the settings of their deadlines and the exchange dashboard. Thin:
 // schemas, a service call, the reply.
 import type { FastifyInstance } from 'fastify';
-import { limitOffsetQuery, uuidParam } from '../../../platform/http/paging';
+import { IdParams, typed } from '../../../platform/http/schema';
 import { SHARE } from '../share.permissions';
-import { REQUEST_STATES, type AnswerInput, type ListQuery, type RequestSettings, type ShareRequests, type SubmitInput } from './requests.service';
+import {
+  AnswerBody,
+  ComplianceBody,
+  CoreApprovalBody,
+  Dashboard,
+  DashboardQuery,
+  ListQuerySchema,
+  RequestDetail,
+  RequestPage,
+  RequestSchema,
+  ResubmitBody,
+  SettingsPatch,
+  SettingsSchema,
+  SubmitBody,
+} from './requests.schemas';
+import type { ShareRequests } from './requests.service';
 
 const tags = ['share'];
-const str = (max: number, min = 0) => ({ type: 'string', minLength: min, maxLength: max }) as const;
-const uuid = { type: 'string', format: 'uuid' } as const;
-const dateString = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
-const fieldName = { type: 'string', minLength: 1, maxLength: 63, pattern: '^[a-z][a-z0-9_]*$' } as const;
-const fieldList = { type: 'array', minItems: 1, maxItems: 200, items: fieldName } as const;
-const rowFilter = {
-  type: 'array',
-  maxItems: 10,
-  items: { type: 'object', required: ['column', 'equals'], properties: { column: fieldName, equals: str(200) } },
-} as const;
-const positive = { type: 'integer', minimum: 1, maximum: 100_000_000 } as const;
-const days = { type: 'integer', minimum: 1, maximum: 365 } as const;
 
 export async function requestRoutes(app: FastifyInstance, requests: ShareRequests) {
-  app.post<{ Body: SubmitInput }>(
+  const api = typed(app);
+
+  api.post(
     '/api/share/requests',
     {
       config: { auth: SHARE.requestCreate },
       schema: {
         tags,
         summary: 'Ask for a catalogued resource (kind=resource) or for data not yet catalogued (kind=demand)',
-        body: {
-          type: 'object',
-          required: ['kind', 'consumerSubsystemId', 'scenario', 'fields', 'purpose', 'legalBasis'],
-          properties: {
-            kind: { type: 'string', enum: ['resource', 'demand'] },
-            resourceId: uuid,
-            demandTitle: str(200, 1),
-            demandDescription: str(4000),
-            providerMemberId: uuid,
-            consumerSubsystemId: uuid,
-            scenario: str(100, 1),
-            fields: fieldList,
-            purpose: str(2000, 1),
-            legalBasis: str(2000, 1),
-            rowFilter,
-          },
-        },
+        body: SubmitBody,
+        response: { 201: RequestSchema },
       },
     },
     async (req, reply) => reply.code(201).send(await requests.submit(req.actor!, req.body)),
   );
 
-  app.get<{ Querystring: ListQuery }>(
+  api.get(
     '/api/share/requests',
     {
       config: { auth: SHARE.requestCreate },
       schema: {
         tags,
-        summary: 'Requests: mine (as consumer), provider (addressed to me), review (the bureau\'s queue), all (visible)',
-        querystring: {
-          type: 'object',
-          properties: {
-            box: { type: 'string', enum: ['mine', 'review', 'provider', 'all'] },
-            state: { type: 'string', enum: REQUEST_STATES },
-            overdue: { type: 'boolean' },
-            providerMemberId: uuid,
-            scenario: str(100, 1),
-            ...limitOffsetQuery,
-          },
-        },
+        summary: "Requests: mine (as consumer), provider (addressed to me), review (the bureau's queue), all (visible)",
+        querystring: ListQuerySchema,
+        response: { 200: RequestPage },
       },
     },
     (req) => requests.list(req.actor!, req.query),
   );
 
-  app.get<{ Params: { id: string } }>(
+  api.get(
     '/api/share/requests/:id',
-    { config: { auth: SHARE.requestCreate }, schema: { tags, summary: 'A request with its steps (due dates, answers, escalations) and timeline', params: uuidParam } },
+    {
+      config: { auth: SHARE.requestCreate },
+      schema: { tags, summary: 'A request with its steps (due dates, answers, escalations) and timeline', params: IdParams, response: { 200: RequestDetail } },
+    },
     (req) => requests.get(req.actor!, req.params.id),
   );
 
-  app.post<{ Params: { id: string }; Body: { decision: 'pass' | 'return'; reason?: string; providerMemberId?: string } }>(
+  api.post(
     '/api/share/requests/:id/compliance',
     {
       config: { auth: SHARE.requestReview },
       schema: {
         tags,
-        summary: 'The bureau\'s compliance check: pass (to the provider; a demand is routed with providerMemberId) or return with reasons',
-        params: uuidParam,
-        body: { type: 'object', required: ['decision'], properties: { decision: { type: 'string', enum: ['pass', 'return'] }, reason: str(2000), providerMemberId: uuid } },
+        summary: "The bureau's compliance check: pass (to the provider; a demand is routed with providerMemberId) or return with reasons",
+        params: IdParams,
+        body: ComplianceBody,
+        response: { 200: RequestSchema },
       },
     },
     (req) => requests.compliance(req.actor!, req.params.id, req.body),
   );
 
-  app.post<{ Params: { id: string }; Body: AnswerInput }>(
+  api.post(
     '/api/share/requests/:id/answer',
     {
       config: { auth: SHARE.requestAnswer },
       schema: {
         tags,
-        summary: 'The provider\'s answer (approve some or all requested fields, or refuse with a reason); for an upstream provider the bureau records it with recordedFrom',
-        params: uuidParam,
-        body: {
-          type: 'object',
-          required: ['decision'],
-          properties: {
-            decision: { type: 'string', enum: ['approve', 'refuse'] },
-            fields: { type: 'array', maxItems: 200, items: fieldName },
-            clearFields: { type: 'array', maxItems: 200, items: fieldName },
-            reason: str(2000),
-            rowFilter,
-            quotaPerDay: positive,
-            ratePerMinute: positive,
-            expiresAt: { type: 'string', format: 'date-time' },
-            resourceId: uuid,
-            recordedFrom: {
-              type: 'object',
-              required: ['name', 'answeredAt'],
-              properties: { name: str(100, 1), organisation: str(200), answeredAt: { type: 'string', format: 'date-time' } },
-            },
-          },
-        },
+        summary: "The provider's answer (approve some or all requested fields, or refuse with a reason); for an upstream provider the bureau records it with recordedFrom",
+        params: IdParams,
+        body: AnswerBody,
+        response: { 200: RequestSchema },
       },
     },
     (req) => requests.answer(req.actor!, req.params.id, req.body),
   );
 
-  app.post<{ Params: { id: string }; Body: { decision: 'approve' | 'refuse'; reason?: string } }>(
+  api.post(
     '/api/share/requests/:id/core-approval',
     {
       config: { auth: SHARE.requestReview },
-      schema: { tags, summary: 'The bureau approves (the grant is created) or refuses a core-grade request after the provider\'s approval', params: uuidParam, body: { type: 'object', required: ['decision'], properties: { decision: { type: 'string', enum: ['approve', 'refuse'] }, reason: str(2000) } } },
+      schema: {
+        tags,
+        summary: "The bureau approves (the grant is created) or refuses a core-grade request after the provider's approval",
+        params: IdParams,
+        body: CoreApprovalBody,
+        response: { 200: RequestSchema },
+      },
     },
     (req) => requests.coreApproval(req.actor!, req.params.id, req.body),
   );
 
-  app.post<{ Params: { id: string } }>(
+  api.post(
     '/api/share/requests/:id/withdraw',
-    { config: { auth: SHARE.requestCreate }, schema: { tags, summary: 'The consumer withdraws its open or returned request', params: uuidParam } },
+    { config: { auth: SHARE.requestCreate }, schema: { tags, summary: 'The consumer withdraws its open or returned request', params: IdParams, response: { 200: RequestSchema } } },
     (req) => requests.withdraw(req.actor!, req.params.id),
   );
 
-  app.post<{ Params: { id: string }; Body: { fields?: string[]; purpose?: string; legalBasis?: string; rowFilter?: { column: string; equals: string }[]; scenario?: string } }>(
+  api.post(
     '/api/share/requests/:id/resubmit',
     {
       config: { auth: SHARE.requestCreate },
       schema: {
         tags,
         summary: 'The consumer resubmits a returned request (optionally changed); it goes back to the compliance check',
-        params: uuidParam,
-        body: { type: 'object', properties: { fields: fieldList, purpose: str(2000, 1), legalBasis: str(2000, 1), rowFilter, scenario: str(100, 1) } },
+        params: IdParams,
+        body: ResubmitBody,
+        response: { 200: RequestSchema },
       },
     },
     (req) => requests.resubmit(req.actor!, req.params.id, req.body),
   );
 
-  app.get<{ Querystring: { from?: string; to?: string } }>(
+  api.get(
     '/api/share/dashboard',
     {
       config: { auth: SHARE.statsRead },
-      schema: { tags, summary: 'The exchange dashboard (the bureau: everything; a department: its own as consumer or provider); from/to bound the submission date', querystring: { type: 'object', properties: { from: dateString, to: dateString } } },
+      schema: {
+        tags,
+        summary: 'The exchange dashboard (the bureau: everything; a department: its own as consumer or provider); from/to bound the submission date',
+        querystring: DashboardQuery,
+        response: { 200: Dashboard },
+      },
     },
     (req) => requests.dashboard(req.actor!, req.query),
   );
 
-  const settingsProps = {
-    complianceDays: days,
-    providerDaysServable: days,
-    providerDaysUnpublished: days,
-    coreApprovalDays: days,
-    escalateToBureauAfterDays: days,
-    escalateToUpperAfterDays: days,
-    bureauMemberId: { anyOf: [uuid, { type: 'null' }] },
-    upperMemberId: { anyOf: [uuid, { type: 'null' }] },
-    defaultQuotaPerDay: positive,
-    defaultRatePerMinute: positive,
-    defaultGrantDays: { type: 'integer', minimum: 1, maximum: 3660 },
-  } as const;
-  app.get('/api/share/settings', { config: { auth: SHARE.requestCreate }, schema: { tags, summary: 'Working-day time limits of the steps and the escalation offsets and targets' } }, () => requests.settings());
-  app.put<{ Body: Partial<RequestSettings> }>(
+  api.get(
     '/api/share/settings',
-    { config: { auth: SHARE.requestReview }, schema: { tags, summary: 'Change the time limits and escalation settings (the bureau)', body: { type: 'object', minProperties: 1, properties: settingsProps } } },
+    { config: { auth: SHARE.requestCreate }, schema: { tags, summary: 'Working-day time limits of the steps and the escalation offsets and targets', response: { 200: SettingsSchema } } },
+    () => requests.settings(),
+  );
+
+  api.put(
+    '/api/share/settings',
+    {
+      config: { auth: SHARE.requestReview },
+      schema: { tags, summary: 'Change the time limits and escalation settings (the bureau)', body: SettingsPatch, response: { 200: SettingsSchema } },
+    },
     (req) => requests.putSettings(req.actor!, req.body),
   );
 }

@@ -7,6 +7,7 @@
 import { sql } from 'drizzle-orm';
 import type { Share } from '..';
 import { DEMO_RESOURCE_CODES } from '../catalogue';
+import { accountIdByUsername } from '../../../platform/auth/accounts';
 import type { Actor } from '../../../platform/auth/actor';
 import { shanghaiDate } from '../../../platform/calendar';
 import { rows } from '../../../platform/db/client';
@@ -46,8 +47,8 @@ export async function seedRequestDemo(share: Share): Promise<void> {
   if (!exists) return;
 
   const actorOf = async (username: string): Promise<Actor | null> => {
-    const [u] = await rows<{ id: string }>(db, sql`select id from users where username = ${username}`);
-    return u ? svc.deps.auth.loadActor(u.id, 'session') : null;
+    const id = await accountIdByUsername(db, username);
+    return id ? svc.deps.auth.loadActor(id, 'session') : null;
   };
   const [dsj, rsj, mzj, gaj] = await Promise.all(['dsj_officer', 'rsj_officer', 'mzj_officer', 'gaj_officer'].map(actorOf));
   if (!dsj || !rsj || !mzj || !gaj) return;
