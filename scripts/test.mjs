@@ -16,6 +16,8 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const stepResults = [];
+// Names of the failed tests, repeated at the very end: CI logs are often read from their tail only.
+const failures = [];
 
 function run(name, cmd, args, env = {}) {
   if (only.length && !only.includes(name)) return true;
@@ -58,6 +60,11 @@ if (!only.length || only.includes('unit')) {
   } else if (report) {
     passed += report.numPassedTests;
     failed += report.numFailedTests;
+    for (const file of report.testResults ?? []) {
+      const rel = path.relative(root, file.name);
+      for (const t of file.assertionResults ?? []) if (t.status === 'failed') failures.push(`unit  ${rel} › ${t.fullName}: ${String(t.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 200)}`);
+      if (file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed')) failures.push(`unit  ${rel}: ${String(file.message ?? 'failed to load').split('\n')[0].slice(0, 200)}`);
+    }
     skipped += report.numPendingTests + (report.numTodoTests ?? 0);
     if (!ok && report.numFailedTests === 0) failed++; // a suite that failed to load
   } else {
@@ -83,9 +90,15 @@ if (!only.length || only.includes('e2e')) {
     failed += report.stats.unexpected + (report.stats.flaky ?? 0);
     skipped += report.stats.skipped;
     if (!ok && report.stats.unexpected === 0) failed++;
+    const walk = (suite, trail) => {
+      for (const spec of suite.specs ?? []) for (const t of spec.tests ?? []) if (t.status === 'unexpected' || t.status === 'flaky') failures.push(`e2e   ${spec.file} › ${[...trail, spec.title].join(' › ')} (${t.status})`);
+      for (const child of suite.suites ?? []) walk(child, suite.title && !suite.title.endsWith('.ts') ? [...trail, suite.title] : trail);
+    };
+    for (const suite of report.suites ?? []) walk(suite, []);
   } else if (!ok) failed++;
 }
 
+if (failures.length) console.log('\nfailed:\n' + failures.map((f) => '  ' + f).join('\n'));
 console.log('\nsteps: ' + stepResults.map((s) => `${s.name} ${s.ok ? 'ok' : 'FAILED'} (${s.seconds}s)`).join(', '));
 console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''));
 process.exit(failed > 0 || stepResults.some((s) => !s.ok) ? 1 : 0);

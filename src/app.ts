@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type client from 'prom-client';
 import type { Config } from './config';
+import { applicationCertificates } from './flows/application-certificates';
 import { overviewRoutes } from './flows/overview';
 import { DEMO_PASSWORD, IdentityService, ensureOidcSchedules, identityRoutes, oidcRoutes, registerOidcJobs, seedDemoAccounts, seedRoles, type DemoAccount } from './modules/identity';
 import { OrgService, loadCityFile, orgRoutes, seedDemoEnterprises, seedReferenceOrgs } from './modules/org';
@@ -118,7 +119,7 @@ export async function createServices(config: Config, opts: CreateAppOptions = {}
   const code = createCode({ ...moduleDeps, log: log.child({ component: 'code' }) });
   const cert = createCert({ ...moduleDeps, log: log.child({ component: 'cert' }), trust: code.trust });
   const facts = new FactRegistry().register(new ProfileFacts(auth)).register(new HistoryFacts(db)).register(new RenterFacts()).register(new LifeEventFacts(db));
-  const applications = new ApplicationService({ db, catalogue, calendar, orgs, auth, wallet: cert.wallet.applicationWallet(), notifier, facts });
+  const applications = new ApplicationService({ db, catalogue, calendar, orgs, auth, wallet: applicationCertificates(cert.wallet), notifier, facts });
   const bundles = new BundleApplicationService(db, applications, catalogue);
   const home = new HomeService(db, facts, catalogue, orgs);
   const noAction = new NoActionAuthentication(db, identity, notifier);

@@ -9,7 +9,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Requires permission `apikey.manage`. */
+        /**
+         * API keys, newest first
+         * @description Requires permission `apikey.manage`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -38,6 +41,33 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                expiresAt: string | null;
+                                id: string;
+                                lastUsedAt: string | null;
+                                name: string;
+                                /** @description Public part of the key (dqk_<prefix>_…) */
+                                prefix: string;
+                                revokedAt: string | null;
+                                scopes: string[];
+                                userId: string;
+                                username: string;
+                            }[];
+                            limit: number;
+                            offset: number;
+                            total: number;
+                        };
                     };
                 };
             };
@@ -84,6 +114,20 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description The whole key: shown in this response only */
+                            key: string;
+                            prefix: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -102,7 +146,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** @description Requires permission `apikey.manage`. */
+        /**
+         * Revoke an API key
+         * @description Requires permission `apikey.manage`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -131,6 +178,13 @@ export interface paths {
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -181,6 +235,82 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                agentId: string | null;
+                                applicant: {
+                                    id: string;
+                                    /** @description citizen | enterprise */
+                                    kind: string;
+                                    name: string;
+                                };
+                                auto: {
+                                    /** Format: date-time */
+                                    evaluatedAt: string;
+                                    /** @enum {string} */
+                                    outcome: "approved" | "manual";
+                                    reason: string;
+                                    ruleDescription: string;
+                                    trace: {
+                                        error?: string;
+                                        facts: {
+                                            [key: string]: unknown;
+                                        };
+                                        id: string;
+                                        label: string;
+                                        missing: string[];
+                                        /** @enum {string} */
+                                        result: "pass" | "fail" | "missing";
+                                        value?: unknown;
+                                    }[];
+                                } | null;
+                                bundleApplicationId: string | null;
+                                claimedBy: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                completedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                decidedAt: string | null;
+                                decision: {
+                                    [key: string]: unknown;
+                                } | null;
+                                dueAt: string | null;
+                                dueDate: string | null;
+                                id: string;
+                                item: {
+                                    code: string;
+                                    id: string;
+                                    mode: string;
+                                    name: string;
+                                    version: number;
+                                };
+                                lastReason: string | null;
+                                overdue: boolean;
+                                ownerOrgId: string;
+                                /** @enum {string} */
+                                state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                                stateLabel: string;
+                                submittedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            limit: number;
+                            offset: number;
+                            total: number;
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -225,6 +355,77 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string | null;
+                            applicant: {
+                                id: string;
+                                /** @description citizen | enterprise */
+                                kind: string;
+                                name: string;
+                            };
+                            auto: {
+                                /** Format: date-time */
+                                evaluatedAt: string;
+                                /** @enum {string} */
+                                outcome: "approved" | "manual";
+                                reason: string;
+                                ruleDescription: string;
+                                trace: {
+                                    error?: string;
+                                    facts: {
+                                        [key: string]: unknown;
+                                    };
+                                    id: string;
+                                    label: string;
+                                    missing: string[];
+                                    /** @enum {string} */
+                                    result: "pass" | "fail" | "missing";
+                                    value?: unknown;
+                                }[];
+                            } | null;
+                            bundleApplicationId: string | null;
+                            claimedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            decidedAt: string | null;
+                            decision: {
+                                [key: string]: unknown;
+                            } | null;
+                            dueAt: string | null;
+                            dueDate: string | null;
+                            id: string;
+                            item: {
+                                code: string;
+                                id: string;
+                                mode: string;
+                                name: string;
+                                version: number;
+                            };
+                            lastReason: string | null;
+                            overdue: boolean;
+                            ownerOrgId: string;
+                            /** @enum {string} */
+                            state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                            stateLabel: string;
+                            submittedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
                     };
                 };
             };
@@ -275,6 +476,111 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string | null;
+                            applicant: {
+                                id: string;
+                                /** @description citizen | enterprise */
+                                kind: string;
+                                name: string;
+                            };
+                            auto: {
+                                /** Format: date-time */
+                                evaluatedAt: string;
+                                /** @enum {string} */
+                                outcome: "approved" | "manual";
+                                reason: string;
+                                ruleDescription: string;
+                                trace: {
+                                    error?: string;
+                                    facts: {
+                                        [key: string]: unknown;
+                                    };
+                                    id: string;
+                                    label: string;
+                                    missing: string[];
+                                    /** @enum {string} */
+                                    result: "pass" | "fail" | "missing";
+                                    value?: unknown;
+                                }[];
+                            } | null;
+                            bundleApplicationId: string | null;
+                            claimedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            decidedAt: string | null;
+                            decision: {
+                                [key: string]: unknown;
+                            } | null;
+                            dueAt: string | null;
+                            dueDate: string | null;
+                            history: {
+                                action: string;
+                                actor: string;
+                                actorId: string | null;
+                                /** Format: date-time */
+                                at: string;
+                                from: string;
+                                onBehalfOf: string | null;
+                                reason: string | null;
+                                to: string;
+                            }[];
+                            id: string;
+                            item: {
+                                code: string;
+                                id: string;
+                                mode: string;
+                                name: string;
+                                version: number;
+                            };
+                            lastReason: string | null;
+                            materials: {
+                                /** Format: date-time */
+                                at: string;
+                                certificate: {
+                                    certificateId: string;
+                                    certificateTypeName: string;
+                                    holderUserId: string;
+                                    identifier?: string;
+                                    issuer: string;
+                                    validUntil: string | null;
+                                    /** Format: date-time */
+                                    verifiedAt?: string;
+                                } | null;
+                                certificateId: string | null;
+                                certificateType: string | null;
+                                contentType: string | null;
+                                fileName: string | null;
+                                key: string;
+                                /** @description upload | certificate */
+                                kind: string;
+                                sha256: string | null;
+                                size: number | null;
+                            }[];
+                            overdue: boolean;
+                            ownerOrgId: string;
+                            /** @enum {string} */
+                            state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                            stateLabel: string;
+                            submittedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -321,6 +627,77 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string | null;
+                            applicant: {
+                                id: string;
+                                /** @description citizen | enterprise */
+                                kind: string;
+                                name: string;
+                            };
+                            auto: {
+                                /** Format: date-time */
+                                evaluatedAt: string;
+                                /** @enum {string} */
+                                outcome: "approved" | "manual";
+                                reason: string;
+                                ruleDescription: string;
+                                trace: {
+                                    error?: string;
+                                    facts: {
+                                        [key: string]: unknown;
+                                    };
+                                    id: string;
+                                    label: string;
+                                    missing: string[];
+                                    /** @enum {string} */
+                                    result: "pass" | "fail" | "missing";
+                                    value?: unknown;
+                                }[];
+                            } | null;
+                            bundleApplicationId: string | null;
+                            claimedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            decidedAt: string | null;
+                            decision: {
+                                [key: string]: unknown;
+                            } | null;
+                            dueAt: string | null;
+                            dueDate: string | null;
+                            id: string;
+                            item: {
+                                code: string;
+                                id: string;
+                                mode: string;
+                                name: string;
+                                version: number;
+                            };
+                            lastReason: string | null;
+                            overdue: boolean;
+                            ownerOrgId: string;
+                            /** @enum {string} */
+                            state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                            stateLabel: string;
+                            submittedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
                     };
                 };
             };
@@ -377,6 +754,21 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            certificateId: string;
+                            certificateType: string;
+                            key: string;
+                            /** @description certificate */
+                            kind: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -426,6 +818,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The material as uploaded, in the content type it was uploaded with (PDF, JPEG, PNG, OFD, Word) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
             };
         };
         /**
@@ -464,6 +865,22 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            fileName: string;
+                            key: string;
+                            /** @description upload */
+                            kind: string;
+                            sha256: string;
+                            size: number;
+                        };
+                    };
+                };
             };
         };
         post?: never;
@@ -500,6 +917,13 @@ export interface paths {
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -557,6 +981,19 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applicationId: string;
+                            comment: string;
+                            score: number;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -607,6 +1044,77 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string | null;
+                            applicant: {
+                                id: string;
+                                /** @description citizen | enterprise */
+                                kind: string;
+                                name: string;
+                            };
+                            auto: {
+                                /** Format: date-time */
+                                evaluatedAt: string;
+                                /** @enum {string} */
+                                outcome: "approved" | "manual";
+                                reason: string;
+                                ruleDescription: string;
+                                trace: {
+                                    error?: string;
+                                    facts: {
+                                        [key: string]: unknown;
+                                    };
+                                    id: string;
+                                    label: string;
+                                    missing: string[];
+                                    /** @enum {string} */
+                                    result: "pass" | "fail" | "missing";
+                                    value?: unknown;
+                                }[];
+                            } | null;
+                            bundleApplicationId: string | null;
+                            claimedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            decidedAt: string | null;
+                            decision: {
+                                [key: string]: unknown;
+                            } | null;
+                            dueAt: string | null;
+                            dueDate: string | null;
+                            id: string;
+                            item: {
+                                code: string;
+                                id: string;
+                                mode: string;
+                                name: string;
+                                version: number;
+                            };
+                            lastReason: string | null;
+                            overdue: boolean;
+                            ownerOrgId: string;
+                            /** @enum {string} */
+                            state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                            stateLabel: string;
+                            submittedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -655,6 +1163,77 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string | null;
+                            applicant: {
+                                id: string;
+                                /** @description citizen | enterprise */
+                                kind: string;
+                                name: string;
+                            };
+                            auto: {
+                                /** Format: date-time */
+                                evaluatedAt: string;
+                                /** @enum {string} */
+                                outcome: "approved" | "manual";
+                                reason: string;
+                                ruleDescription: string;
+                                trace: {
+                                    error?: string;
+                                    facts: {
+                                        [key: string]: unknown;
+                                    };
+                                    id: string;
+                                    label: string;
+                                    missing: string[];
+                                    /** @enum {string} */
+                                    result: "pass" | "fail" | "missing";
+                                    value?: unknown;
+                                }[];
+                            } | null;
+                            bundleApplicationId: string | null;
+                            claimedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            decidedAt: string | null;
+                            decision: {
+                                [key: string]: unknown;
+                            } | null;
+                            dueAt: string | null;
+                            dueDate: string | null;
+                            id: string;
+                            item: {
+                                code: string;
+                                id: string;
+                                mode: string;
+                                name: string;
+                                version: number;
+                            };
+                            lastReason: string | null;
+                            overdue: boolean;
+                            ownerOrgId: string;
+                            /** @enum {string} */
+                            state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                            stateLabel: string;
+                            submittedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
                     };
                 };
             };
@@ -713,6 +1292,77 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string | null;
+                            applicant: {
+                                id: string;
+                                /** @description citizen | enterprise */
+                                kind: string;
+                                name: string;
+                            };
+                            auto: {
+                                /** Format: date-time */
+                                evaluatedAt: string;
+                                /** @enum {string} */
+                                outcome: "approved" | "manual";
+                                reason: string;
+                                ruleDescription: string;
+                                trace: {
+                                    error?: string;
+                                    facts: {
+                                        [key: string]: unknown;
+                                    };
+                                    id: string;
+                                    label: string;
+                                    missing: string[];
+                                    /** @enum {string} */
+                                    result: "pass" | "fail" | "missing";
+                                    value?: unknown;
+                                }[];
+                            } | null;
+                            bundleApplicationId: string | null;
+                            claimedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            decidedAt: string | null;
+                            decision: {
+                                [key: string]: unknown;
+                            } | null;
+                            dueAt: string | null;
+                            dueDate: string | null;
+                            id: string;
+                            item: {
+                                code: string;
+                                id: string;
+                                mode: string;
+                                name: string;
+                                version: number;
+                            };
+                            lastReason: string | null;
+                            overdue: boolean;
+                            ownerOrgId: string;
+                            /** @enum {string} */
+                            state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                            stateLabel: string;
+                            submittedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -768,6 +1418,36 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                action: string;
+                                actorId: string | null;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                entityId: string | null;
+                                entityType: string;
+                                hash: string;
+                                ip: string | null;
+                                onBehalfOf: string | null;
+                                orgId: string | null;
+                                prevHash: string;
+                                requestId: string | null;
+                                seq: number;
+                                summary: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            nextCursor: number | null;
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -817,6 +1497,46 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            breaks: {
+                                detail: string;
+                                /** @enum {string} */
+                                reason: "edited" | "deleted" | "reordered" | "inserted" | "truncated" | "head-missing";
+                                seq: number;
+                            }[];
+                            /** @description How many breaks in all */
+                            broken: number;
+                            brokenAt?: {
+                                detail: string;
+                                /** @enum {string} */
+                                reason: "edited" | "deleted" | "reordered" | "inserted" | "truncated" | "head-missing";
+                                seq: number;
+                            };
+                            /** @description Breaks by reason (reasons without a break are absent) */
+                            byReason: {
+                                deleted?: number;
+                                edited?: number;
+                                "head-missing"?: number;
+                                inserted?: number;
+                                reordered?: number;
+                                truncated?: number;
+                            };
+                            /** @description Entries read (every entry up to the head) */
+                            checked: number;
+                            firstSeq: number | null;
+                            headSeq: number | null;
+                            lastSeq: number | null;
+                            nextCursor: number | null;
+                            ok: boolean;
+                        };
                     };
                 };
             };
@@ -876,6 +1596,41 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            csrfToken: string;
+                            /** @description The session is partial until the second factor is verified */
+                            mfaRequired: boolean;
+                            user: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                displayName: string;
+                                /** @description 适老化 elder mode of the portal, remembered per account */
+                                elderMode: boolean;
+                                id: string;
+                                idNumberMasked: string | null;
+                                /** @description citizen | enterprise | staff */
+                                kind: string;
+                                lastLoginAt: string | null;
+                                locale: string;
+                                /** @description Locked out for a while after repeated failed sign-ins */
+                                locked: boolean;
+                                orgId: string | null;
+                                phoneMasked: string | null;
+                                roles: string[];
+                                /** @description active | disabled */
+                                status: string;
+                                totpEnabled: boolean;
+                                username: string;
+                            };
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -924,6 +1679,13 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
             };
         };
         delete?: never;
@@ -968,6 +1730,51 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            csrfToken: string | null;
+                            mfaPending: boolean;
+                            org: {
+                                code: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "city" | "district" | "department" | "subunit" | "enterprise";
+                                name: string;
+                                nameEn: string | null;
+                            } | null;
+                            /** @description Empty while the second factor is pending */
+                            permissions: string[];
+                            roles: string[];
+                            user: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                displayName: string;
+                                /** @description 适老化 elder mode of the portal, remembered per account */
+                                elderMode: boolean;
+                                id: string;
+                                idNumberMasked: string | null;
+                                /** @description citizen | enterprise | staff */
+                                kind: string;
+                                lastLoginAt: string | null;
+                                locale: string;
+                                /** @description Locked out for a while after repeated failed sign-ins */
+                                locked: boolean;
+                                orgId: string | null;
+                                phoneMasked: string | null;
+                                roles: string[];
+                                /** @description active | disabled */
+                                status: string;
+                                totpEnabled: boolean;
+                                username: string;
+                            };
+                        };
                     };
                 };
             };
@@ -1017,6 +1824,38 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                displayName: string;
+                                /** @description 适老化 elder mode of the portal, remembered per account */
+                                elderMode: boolean;
+                                id: string;
+                                idNumberMasked: string | null;
+                                /** @description citizen | enterprise | staff */
+                                kind: string;
+                                lastLoginAt: string | null;
+                                locale: string;
+                                /** @description Locked out for a while after repeated failed sign-ins */
+                                locked: boolean;
+                                orgId: string | null;
+                                phoneMasked: string | null;
+                                roles: string[];
+                                /** @description active | disabled */
+                                status: string;
+                                totpEnabled: boolean;
+                                username: string;
+                            };
+                        };
+                    };
+                };
             };
         };
         trace?: never;
@@ -1061,6 +1900,33 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                action: string;
+                                actorId: string | null;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                entityId: string | null;
+                                entityType: string;
+                                ip: string | null;
+                                onBehalfOf: string | null;
+                                orgId: string | null;
+                                requestId: string | null;
+                                seq: number;
+                                summary: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -1080,7 +1946,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Any signed-in account. */
+        /**
+         * Change my password (the current one is required)
+         * @description Any signed-in account.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1114,6 +1983,13 @@ export interface paths {
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -1173,6 +2049,41 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            csrfToken: string;
+                            /** @description The session is partial until the second factor is verified */
+                            mfaRequired: boolean;
+                            user: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                displayName: string;
+                                /** @description 适老化 elder mode of the portal, remembered per account */
+                                elderMode: boolean;
+                                id: string;
+                                idNumberMasked: string | null;
+                                /** @description citizen | enterprise | staff */
+                                kind: string;
+                                lastLoginAt: string | null;
+                                locale: string;
+                                /** @description Locked out for a while after repeated failed sign-ins */
+                                locked: boolean;
+                                orgId: string | null;
+                                phoneMasked: string | null;
+                                roles: string[];
+                                /** @description active | disabled */
+                                status: string;
+                                totpEnabled: boolean;
+                                username: string;
+                            };
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -1191,7 +2102,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** @description Any signed-in account. */
+        /**
+         * Turn off two-factor sign-in for my account
+         * @description Any signed-in account.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -1218,6 +2132,13 @@ export interface paths {
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -1272,6 +2193,13 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
             };
         };
         delete?: never;
@@ -1318,6 +2246,19 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description otpauth:// URI for the authenticator app (QR code) */
+                            otpauthUri: string;
+                            secret: string;
+                        };
                     };
                 };
             };
@@ -1374,6 +2315,13 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
             };
         };
         delete?: never;
@@ -1423,6 +2371,51 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                agentId: string | null;
+                                applicant: {
+                                    id: string;
+                                    /** @description citizen | enterprise */
+                                    kind: string;
+                                    name: string;
+                                };
+                                applications: {
+                                    id: string;
+                                    itemCode: string;
+                                    itemId: string;
+                                    itemName: string;
+                                    /** @enum {string} */
+                                    state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                                    stateLabel: string;
+                                }[];
+                                bundleCode: string;
+                                bundleName: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                id: string;
+                                /** @enum {string} */
+                                state: "draft" | "in_progress" | "correction_requested" | "completed" | "rejected" | "withdrawn";
+                                stateLabel: string;
+                                submittedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            limit: number;
+                            offset: number;
+                            total: number;
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -1466,6 +2459,46 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string | null;
+                            applicant: {
+                                id: string;
+                                /** @description citizen | enterprise */
+                                kind: string;
+                                name: string;
+                            };
+                            applications: {
+                                id: string;
+                                itemCode: string;
+                                itemId: string;
+                                itemName: string;
+                                /** @enum {string} */
+                                state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                                stateLabel: string;
+                            }[];
+                            bundleCode: string;
+                            bundleName: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            /** @enum {string} */
+                            state: "draft" | "in_progress" | "correction_requested" | "completed" | "rejected" | "withdrawn";
+                            stateLabel: string;
+                            submittedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
                     };
                 };
             };
@@ -1516,6 +2549,46 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string | null;
+                            applicant: {
+                                id: string;
+                                /** @description citizen | enterprise */
+                                kind: string;
+                                name: string;
+                            };
+                            applications: {
+                                id: string;
+                                itemCode: string;
+                                itemId: string;
+                                itemName: string;
+                                /** @enum {string} */
+                                state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                                stateLabel: string;
+                            }[];
+                            bundleCode: string;
+                            bundleName: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            /** @enum {string} */
+                            state: "draft" | "in_progress" | "correction_requested" | "completed" | "rejected" | "withdrawn";
+                            stateLabel: string;
+                            submittedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -1564,6 +2637,46 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string | null;
+                            applicant: {
+                                id: string;
+                                /** @description citizen | enterprise */
+                                kind: string;
+                                name: string;
+                            };
+                            applications: {
+                                id: string;
+                                itemCode: string;
+                                itemId: string;
+                                itemName: string;
+                                /** @enum {string} */
+                                state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                                stateLabel: string;
+                            }[];
+                            bundleCode: string;
+                            bundleName: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            /** @enum {string} */
+                            state: "draft" | "in_progress" | "correction_requested" | "completed" | "rejected" | "withdrawn";
+                            stateLabel: string;
+                            submittedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
             };
         };
         trace?: never;
@@ -1608,6 +2721,46 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string | null;
+                            applicant: {
+                                id: string;
+                                /** @description citizen | enterprise */
+                                kind: string;
+                                name: string;
+                            };
+                            applications: {
+                                id: string;
+                                itemCode: string;
+                                itemId: string;
+                                itemName: string;
+                                /** @enum {string} */
+                                state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                                stateLabel: string;
+                            }[];
+                            bundleCode: string;
+                            bundleName: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            /** @enum {string} */
+                            state: "draft" | "in_progress" | "correction_requested" | "completed" | "rejected" | "withdrawn";
+                            stateLabel: string;
+                            submittedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
                     };
                 };
             };
@@ -1664,6 +2817,46 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string | null;
+                            applicant: {
+                                id: string;
+                                /** @description citizen | enterprise */
+                                kind: string;
+                                name: string;
+                            };
+                            applications: {
+                                id: string;
+                                itemCode: string;
+                                itemId: string;
+                                itemName: string;
+                                /** @enum {string} */
+                                state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                                stateLabel: string;
+                            }[];
+                            bundleCode: string;
+                            bundleName: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            /** @enum {string} */
+                            state: "draft" | "in_progress" | "correction_requested" | "completed" | "rejected" | "withdrawn";
+                            stateLabel: string;
+                            submittedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
                     };
                 };
             };
@@ -1729,10 +2922,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            date?: string;
+                            /** Format: date */
+                            date: string;
                             /** @enum {string} */
-                            kind?: "holiday" | "workday";
-                            name?: string;
+                            kind: "holiday" | "workday";
+                            name: string;
                         };
                     };
                 };
@@ -1743,10 +2937,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            date?: string;
+                            /** Format: date */
+                            date: string;
                             /** @enum {string} */
-                            kind?: "holiday" | "workday";
-                            name?: string;
+                            kind: "holiday" | "workday";
+                            name: string;
                         };
                     };
                 };
@@ -1801,6 +2996,13 @@ export interface paths {
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -7465,7 +8667,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Requires permission `jobs.read`. */
+        /**
+         * Jobs, newest first, by status and name
+         * @description Requires permission `jobs.read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -7498,6 +8703,45 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                attempts: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                finishedAt: string | null;
+                                id: string;
+                                idempotencyKey: string | null;
+                                lastError: string | null;
+                                leaseUntil: string | null;
+                                lockedBy: string | null;
+                                maxAttempts: number;
+                                name: string;
+                                /** @description The job's input (the handler's own keys) */
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description What the handler returned (null until it has finished) */
+                                result: unknown;
+                                /** Format: date-time */
+                                runAt: string;
+                                scheduleName: string | null;
+                                /** @description queued | running | done | dead */
+                                status: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            limit: number;
+                            offset: number;
+                            total: number;
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -7517,7 +8761,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Requires permission `jobs.manage`. */
+        /**
+         * Cancel a queued job (it goes dead)
+         * @description Requires permission `jobs.manage`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7545,6 +8792,40 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempts: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            finishedAt: string | null;
+                            id: string;
+                            idempotencyKey: string | null;
+                            lastError: string | null;
+                            leaseUntil: string | null;
+                            lockedBy: string | null;
+                            maxAttempts: number;
+                            name: string;
+                            /** @description The job's input (the handler's own keys) */
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                            /** @description What the handler returned (null until it has finished) */
+                            result: unknown;
+                            /** Format: date-time */
+                            runAt: string;
+                            scheduleName: string | null;
+                            /** @description queued | running | done | dead */
+                            status: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
                     };
                 };
             };
@@ -7564,7 +8845,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Requires permission `jobs.manage`. */
+        /**
+         * Run a dead or finished job again
+         * @description Requires permission `jobs.manage`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7594,6 +8878,40 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempts: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            finishedAt: string | null;
+                            id: string;
+                            idempotencyKey: string | null;
+                            lastError: string | null;
+                            leaseUntil: string | null;
+                            lockedBy: string | null;
+                            maxAttempts: number;
+                            name: string;
+                            /** @description The job's input (the handler's own keys) */
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                            /** @description What the handler returned (null until it has finished) */
+                            result: unknown;
+                            /** Format: date-time */
+                            runAt: string;
+                            scheduleName: string | null;
+                            /** @description queued | running | done | dead */
+                            status: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -7609,7 +8927,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Requires permission `jobs.read`. */
+        /**
+         * Jobs by status, the schedules and the registered handlers
+         * @description Requires permission `jobs.read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -7635,6 +8956,35 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                [key: string]: number;
+                            };
+                            /** @description Job names this process has a handler for */
+                            handlers: string[];
+                            schedules: {
+                                /** @description 1 when the schedule runs, 0 when paused */
+                                enabled: number;
+                                everySeconds: number;
+                                jobName: string;
+                                lastRunAt: string | null;
+                                name: string;
+                                /** Format: date-time */
+                                nextRunAt: string;
+                                /** @description The job's input (the handler's own keys) */
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
                     };
                 };
             };
@@ -7689,6 +9039,30 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                applicationId: string | null;
+                                body: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                kind: string;
+                                read: boolean;
+                                title: string;
+                            }[];
+                            limit: number;
+                            offset: number;
+                            total: number;
+                            unread: number;
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -7741,6 +9115,17 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            updated: number;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -7787,6 +9172,17 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            updated: number;
+                        };
                     };
                 };
             };
@@ -7842,16 +9238,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items?: {
-                                clientId?: string;
+                            items: {
+                                clientId: string;
                                 /** @enum {string} */
-                                clientType?: "confidential" | "public";
-                                createdAt?: string;
-                                disabledAt?: string | null;
-                                name?: string;
-                                postLogoutRedirectUris?: string[];
-                                redirectUris?: string[];
-                                scopes?: string[];
+                                clientType: "confidential" | "public";
+                                /** Format: date-time */
+                                createdAt: string;
+                                disabledAt: string | null;
+                                name: string;
+                                postLogoutRedirectUris: string[];
+                                redirectUris: string[];
+                                scopes: string[];
                             }[];
                         };
                     };
@@ -7908,16 +9305,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            clientId?: string;
-                            clientSecret?: string | null;
+                            clientId: string;
+                            clientSecret: string | null;
                             /** @enum {string} */
-                            clientType?: "confidential" | "public";
-                            createdAt?: string;
-                            disabledAt?: string | null;
-                            name?: string;
-                            postLogoutRedirectUris?: string[];
-                            redirectUris?: string[];
-                            scopes?: string[];
+                            clientType: "confidential" | "public";
+                            /** Format: date-time */
+                            createdAt: string;
+                            disabledAt: string | null;
+                            name: string;
+                            postLogoutRedirectUris: string[];
+                            redirectUris: string[];
+                            scopes: string[];
                         };
                     };
                 };
@@ -7971,6 +9369,13 @@ export interface paths {
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -8277,7 +9682,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Requires permission `role.read`. */
+        /**
+         * Every permission the platform knows
+         * @description Requires permission `role.read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8303,6 +9711,21 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                en: string;
+                                zh: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -8351,6 +9774,35 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                agentId: string;
+                                agentName: string | null;
+                                confirmedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                id: string;
+                                itemIds: string[] | null;
+                                principalId: string;
+                                principalName: string | null;
+                                relation: string;
+                                revokedAt: string | null;
+                                /** @description items | all */
+                                scope: string;
+                                /** @description pending | active | declined | revoked | expired */
+                                status: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -8405,6 +9857,31 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string;
+                            confirmedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            id: string;
+                            itemIds: string[] | null;
+                            principalId: string;
+                            relation: string;
+                            revokedAt: string | null;
+                            /** @description items | all */
+                            scope: string;
+                            /** @description pending | active | declined | revoked | expired */
+                            status: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -8455,6 +9932,31 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string;
+                            confirmedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            id: string;
+                            itemIds: string[] | null;
+                            principalId: string;
+                            relation: string;
+                            revokedAt: string | null;
+                            /** @description items | all */
+                            scope: string;
+                            /** @description pending | active | declined | revoked | expired */
+                            status: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -8503,6 +10005,31 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string;
+                            confirmedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            id: string;
+                            itemIds: string[] | null;
+                            principalId: string;
+                            relation: string;
+                            revokedAt: string | null;
+                            /** @description items | all */
+                            scope: string;
+                            /** @description pending | active | declined | revoked | expired */
+                            status: string;
+                        };
                     };
                 };
             };
@@ -8563,6 +10090,31 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string;
+                            confirmedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            id: string;
+                            itemIds: string[] | null;
+                            principalId: string;
+                            relation: string;
+                            revokedAt: string | null;
+                            /** @description items | all */
+                            scope: string;
+                            /** @description pending | active | declined | revoked | expired */
+                            status: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -8618,13 +10170,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items?: {
-                                date?: string;
+                            items: {
+                                /** Format: date */
+                                date: string;
                                 /** @enum {string} */
-                                kind?: "holiday" | "workday";
-                                name?: string;
+                                kind: "holiday" | "workday";
+                                name: string;
                             }[];
-                            year?: number;
+                            year: number;
                         };
                     };
                 };
@@ -8686,10 +10239,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            days?: number;
-                            due?: string;
-                            from?: string;
-                            fromIsWorkingDay?: boolean;
+                            days: number;
+                            /** Format: date */
+                            due: string;
+                            /** Format: date */
+                            from: string;
+                            fromIsWorkingDay: boolean;
                         };
                     };
                 };
@@ -8987,6 +10542,29 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                description: string;
+                                id: string;
+                                items: {
+                                    code: string;
+                                    id: string;
+                                    name: string;
+                                    position: number;
+                                }[];
+                                name: string;
+                                zone: string | null;
+                            }[];
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -9037,6 +10615,61 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            description: string;
+                            form: {
+                                fields: {
+                                    help?: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    key: string;
+                                    label: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    required?: boolean;
+                                    /** @enum {string} */
+                                    type: "text" | "number" | "date" | "select" | "checkbox" | "idNumber" | "creditCode" | "phone";
+                                    validation?: {
+                                        max?: number;
+                                        maxDate?: string;
+                                        min?: number;
+                                        minDate?: string;
+                                        options?: {
+                                            label: {
+                                                en: string;
+                                                zh: string;
+                                            };
+                                            value: string;
+                                        }[];
+                                        pattern?: string;
+                                    };
+                                }[];
+                            };
+                            id: string;
+                            items: {
+                                code: string;
+                                fieldMap: {
+                                    [key: string]: string;
+                                };
+                                id: string;
+                                name: string;
+                                position: number;
+                                status: string;
+                            }[];
+                            name: string;
+                            zone: string | null;
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -9083,6 +10716,21 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                department: string;
+                                holder: string;
+                                name: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -9133,6 +10781,22 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                id: string;
+                                items: number;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -9179,6 +10843,24 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                address: string;
+                                cityItems: number;
+                                districtCode: string;
+                                id: string;
+                                name: string;
+                                ownItems: number;
+                            }[];
+                        };
                     };
                 };
             };
@@ -9231,6 +10913,164 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            applicantType: "person" | "enterprise" | "both";
+                            bundles: {
+                                code: string;
+                                name: string;
+                            }[];
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            districtCode: string | null;
+                            fees: {
+                                free: boolean;
+                                items: {
+                                    amountYuan: number;
+                                    basis: string;
+                                    name: string;
+                                }[];
+                            };
+                            form: {
+                                fields: {
+                                    help?: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    key: string;
+                                    label: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    required?: boolean;
+                                    /** @enum {string} */
+                                    type: "text" | "number" | "date" | "select" | "checkbox" | "idNumber" | "creditCode" | "phone";
+                                    validation?: {
+                                        max?: number;
+                                        maxDate?: string;
+                                        min?: number;
+                                        minDate?: string;
+                                        options?: {
+                                            label: {
+                                                en: string;
+                                                zh: string;
+                                            };
+                                            value: string;
+                                        }[];
+                                        pattern?: string;
+                                    };
+                                }[];
+                            };
+                            halls: string[];
+                            id: string;
+                            isDemo: boolean;
+                            keywords: string[];
+                            /** @enum {string} */
+                            kind: "licence" | "confirmation" | "payment" | "public_service" | "other_power";
+                            legalBasis: string;
+                            legalDays: number;
+                            materials: {
+                                certificateType: string | null;
+                                key: string;
+                                name: string;
+                                note?: string;
+                                required: boolean;
+                                upload: {
+                                    maxSizeMb: number;
+                                    types: ("pdf" | "jpg" | "png" | "ofd" | "doc" | "docx")[];
+                                } | null;
+                            }[];
+                            /** @enum {string} */
+                            mode: "auto" | "immediate" | "online" | "counter" | "no_action";
+                            name: string;
+                            owner: {
+                                code: string;
+                                id: string;
+                                name: string;
+                            } | null;
+                            pending: {
+                                /** @enum {string} */
+                                applicantType?: "person" | "enterprise" | "both";
+                                description?: string;
+                                fees?: {
+                                    free: boolean;
+                                    items: {
+                                        amountYuan: number;
+                                        basis: string;
+                                        name: string;
+                                    }[];
+                                };
+                                form?: {
+                                    fields: {
+                                        help?: {
+                                            en: string;
+                                            zh: string;
+                                        };
+                                        key: string;
+                                        label: {
+                                            en: string;
+                                            zh: string;
+                                        };
+                                        required?: boolean;
+                                        /** @enum {string} */
+                                        type: "text" | "number" | "date" | "select" | "checkbox" | "idNumber" | "creditCode" | "phone";
+                                        validation?: {
+                                            max?: number;
+                                            maxDate?: string;
+                                            min?: number;
+                                            minDate?: string;
+                                            options?: {
+                                                label: {
+                                                    en: string;
+                                                    zh: string;
+                                                };
+                                                value: string;
+                                            }[];
+                                            pattern?: string;
+                                        };
+                                    }[];
+                                };
+                                keywords?: string[];
+                                /** @enum {string} */
+                                kind?: "licence" | "confirmation" | "payment" | "public_service" | "other_power";
+                                legalBasis?: string;
+                                legalDays?: number;
+                                materials?: {
+                                    certificateType: string | null;
+                                    key: string;
+                                    name: string;
+                                    note?: string;
+                                    required: boolean;
+                                    upload: {
+                                        maxSizeMb: number;
+                                        types: ("pdf" | "jpg" | "png" | "ofd" | "doc" | "docx")[];
+                                    } | null;
+                                }[];
+                                /** @enum {string} */
+                                mode?: "auto" | "immediate" | "online" | "counter" | "no_action";
+                                name?: string;
+                                promisedDays?: number;
+                                zones?: string[];
+                            } | null;
+                            popularity: number;
+                            promisedDays: number;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number | null;
+                            zones: string[];
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -9277,6 +11117,28 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                bundles: {
+                                    code: string;
+                                    name: string;
+                                }[];
+                                category: string;
+                                code: string;
+                                id: string;
+                                items: number;
+                                name: string;
+                                nameEn: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -9343,39 +11205,43 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            expanded?: {
-                                expansions?: string[];
-                                term?: string;
+                            expanded: {
+                                expansions: string[];
+                                term: string;
                             }[];
-                            items?: {
-                                applicantType?: string;
-                                code?: string;
-                                districtCode?: string | null;
-                                highlight?: {
-                                    match?: boolean;
-                                    text?: string;
+                            items: {
+                                /** @enum {string} */
+                                applicantType: "person" | "enterprise" | "both";
+                                code: string;
+                                districtCode: string | null;
+                                highlight: {
+                                    match: boolean;
+                                    text: string;
                                 }[];
-                                id?: string;
-                                isDemo?: boolean;
-                                kind?: string;
-                                legalDays?: number;
-                                mode?: string;
-                                name?: string;
-                                owner?: {
-                                    code?: string;
-                                    id?: string;
-                                    name?: string;
+                                id: string;
+                                isDemo: boolean;
+                                /** @enum {string} */
+                                kind: "licence" | "confirmation" | "payment" | "public_service" | "other_power";
+                                legalDays: number;
+                                /** @enum {string} */
+                                mode: "auto" | "immediate" | "online" | "counter" | "no_action";
+                                name: string;
+                                owner: {
+                                    code: string;
+                                    id: string;
+                                    name: string;
                                 } | null;
-                                popularity?: number;
-                                promisedDays?: number;
-                                score?: number;
-                                status?: string;
-                                version?: number | null;
-                                zones?: string[];
+                                popularity: number;
+                                promisedDays: number;
+                                score: number;
+                                /** @enum {string} */
+                                status: "draft" | "published" | "retired";
+                                version: number | null;
+                                zones: string[];
                             }[];
-                            limit?: number;
-                            offset?: number;
-                            total?: number;
+                            limit: number;
+                            offset: number;
+                            total: number;
                         };
                     };
                 };
@@ -9429,6 +11295,28 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                bundles: {
+                                    code: string;
+                                    name: string;
+                                }[];
+                                category: string;
+                                code: string;
+                                id: string;
+                                items: number;
+                                name: string;
+                                nameEn: string;
+                            }[];
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -9446,7 +11334,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Requires permission `role.read`. */
+        /**
+         * Roles, built-in first
+         * @description Requires permission `role.read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -9481,13 +11372,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items?: {
-                                builtin?: boolean;
-                                code?: string;
-                                nameEn?: string;
-                                nameZh?: string;
-                                permissions?: string[];
-                                scope?: string;
+                            items: {
+                                builtin: boolean;
+                                code: string;
+                                nameEn: string;
+                                nameZh: string;
+                                permissions: string[];
+                                /** @enum {string} */
+                                scope: "city" | "district" | "department" | "self";
                             }[];
                         };
                     };
@@ -9495,7 +11387,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** @description Requires permission `role.write`. */
+        /**
+         * Create a custom role
+         * @description Requires permission `role.write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -9541,12 +11436,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            builtin?: boolean;
-                            code?: string;
-                            nameEn?: string;
-                            nameZh?: string;
-                            permissions?: string[];
-                            scope?: string;
+                            builtin: boolean;
+                            code: string;
+                            nameEn: string;
+                            nameZh: string;
+                            permissions: string[];
+                            /** @enum {string} */
+                            scope: "city" | "district" | "department" | "self";
                         };
                     };
                 };
@@ -9571,7 +11467,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** @description Requires permission `role.write`. */
+        /**
+         * Rename a role or change a custom role's permissions
+         * @description Requires permission `role.write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -9616,12 +11515,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            builtin?: boolean;
-                            code?: string;
-                            nameEn?: string;
-                            nameZh?: string;
-                            permissions?: string[];
-                            scope?: string;
+                            builtin: boolean;
+                            code: string;
+                            nameEn: string;
+                            nameZh: string;
+                            permissions: string[];
+                            /** @enum {string} */
+                            scope: "city" | "district" | "department" | "self";
                         };
                     };
                 };
@@ -16588,6 +18488,26 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approved: number;
+                            autoApprovalRate: number | null;
+                            autoApproved: number;
+                            byState: {
+                                [key: string]: number;
+                            };
+                            decided: number;
+                            onTimeRate: number | null;
+                            overdue: number;
+                            total: number;
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -16648,6 +18568,77 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string | null;
+                            applicant: {
+                                id: string;
+                                /** @description citizen | enterprise */
+                                kind: string;
+                                name: string;
+                            };
+                            auto: {
+                                /** Format: date-time */
+                                evaluatedAt: string;
+                                /** @enum {string} */
+                                outcome: "approved" | "manual";
+                                reason: string;
+                                ruleDescription: string;
+                                trace: {
+                                    error?: string;
+                                    facts: {
+                                        [key: string]: unknown;
+                                    };
+                                    id: string;
+                                    label: string;
+                                    missing: string[];
+                                    /** @enum {string} */
+                                    result: "pass" | "fail" | "missing";
+                                    value?: unknown;
+                                }[];
+                            } | null;
+                            bundleApplicationId: string | null;
+                            claimedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            decidedAt: string | null;
+                            decision: {
+                                [key: string]: unknown;
+                            } | null;
+                            dueAt: string | null;
+                            dueDate: string | null;
+                            id: string;
+                            item: {
+                                code: string;
+                                id: string;
+                                mode: string;
+                                name: string;
+                                version: number;
+                            };
+                            lastReason: string | null;
+                            overdue: boolean;
+                            ownerOrgId: string;
+                            /** @enum {string} */
+                            state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                            stateLabel: string;
+                            submittedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -16696,6 +18687,77 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string | null;
+                            applicant: {
+                                id: string;
+                                /** @description citizen | enterprise */
+                                kind: string;
+                                name: string;
+                            };
+                            auto: {
+                                /** Format: date-time */
+                                evaluatedAt: string;
+                                /** @enum {string} */
+                                outcome: "approved" | "manual";
+                                reason: string;
+                                ruleDescription: string;
+                                trace: {
+                                    error?: string;
+                                    facts: {
+                                        [key: string]: unknown;
+                                    };
+                                    id: string;
+                                    label: string;
+                                    missing: string[];
+                                    /** @enum {string} */
+                                    result: "pass" | "fail" | "missing";
+                                    value?: unknown;
+                                }[];
+                            } | null;
+                            bundleApplicationId: string | null;
+                            claimedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            decidedAt: string | null;
+                            decision: {
+                                [key: string]: unknown;
+                            } | null;
+                            dueAt: string | null;
+                            dueDate: string | null;
+                            id: string;
+                            item: {
+                                code: string;
+                                id: string;
+                                mode: string;
+                                name: string;
+                                version: number;
+                            };
+                            lastReason: string | null;
+                            overdue: boolean;
+                            ownerOrgId: string;
+                            /** @enum {string} */
+                            state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                            stateLabel: string;
+                            submittedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
                     };
                 };
             };
@@ -16807,6 +18869,77 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentId: string | null;
+                            applicant: {
+                                id: string;
+                                /** @description citizen | enterprise */
+                                kind: string;
+                                name: string;
+                            };
+                            auto: {
+                                /** Format: date-time */
+                                evaluatedAt: string;
+                                /** @enum {string} */
+                                outcome: "approved" | "manual";
+                                reason: string;
+                                ruleDescription: string;
+                                trace: {
+                                    error?: string;
+                                    facts: {
+                                        [key: string]: unknown;
+                                    };
+                                    id: string;
+                                    label: string;
+                                    missing: string[];
+                                    /** @enum {string} */
+                                    result: "pass" | "fail" | "missing";
+                                    value?: unknown;
+                                }[];
+                            } | null;
+                            bundleApplicationId: string | null;
+                            claimedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            decidedAt: string | null;
+                            decision: {
+                                [key: string]: unknown;
+                            } | null;
+                            dueAt: string | null;
+                            dueDate: string | null;
+                            id: string;
+                            item: {
+                                code: string;
+                                id: string;
+                                mode: string;
+                                name: string;
+                                version: number;
+                            };
+                            lastReason: string | null;
+                            overdue: boolean;
+                            ownerOrgId: string;
+                            /** @enum {string} */
+                            state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                            stateLabel: string;
+                            submittedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -16861,6 +18994,27 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            action: "accept" | "approve";
+                            failed: number;
+                            results: {
+                                detail?: string;
+                                id: string;
+                                ok: boolean;
+                                state?: string;
+                                status?: number;
+                            }[];
+                            succeeded: number;
+                        };
                     };
                 };
             };
@@ -16958,6 +19112,32 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            created: boolean;
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            created: boolean;
+                            id: string;
+                        };
+                    };
+                };
             };
         };
         post?: never;
@@ -17008,6 +19188,16 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The catalogue as CSV (UTF-8) or Excel, streamed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv; charset=utf-8": string;
                     };
                 };
             };
@@ -17069,6 +19259,18 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cityItems: number;
+                            districtCode: string;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -17117,6 +19319,68 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            audience: "person" | "enterprise" | "staff";
+                            bundles: {
+                                code: string;
+                                name: string;
+                                nameEn: string | null;
+                                reasons: {
+                                    label: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    rule: string;
+                                    weight: number;
+                                }[];
+                                score: number;
+                            }[];
+                            continue: {
+                                bundleApplicationId: string | null;
+                                id: string;
+                                itemName: string;
+                                /** @enum {string} */
+                                state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                                stateLabel: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            facts: {
+                                key: string;
+                                label: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                value: unknown;
+                            }[];
+                            items: {
+                                code: string;
+                                id: string;
+                                mode: string;
+                                name: string;
+                                nameEn: string | null;
+                                ownerName: string | null;
+                                reasons: {
+                                    label: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    rule: string;
+                                    weight: number;
+                                }[];
+                                score: number;
+                                zones: string[];
+                            }[];
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -17138,7 +19402,7 @@ export interface paths {
         put?: never;
         /**
          * Import items from a CSV or Excel body (Content-Type text/csv or .xlsx); every rejected row is reported
-         * @description mode=valid (default): valid rows are written in one transaction, bad rows are reported and skipped. mode=all: if any row is bad nothing is written. dryRun=true checks only. publish=true publishes what it writes (needs svc.item.publish). Requires permission `svc.item.write`.
+         * @description mode=valid (default): valid rows are written in one transaction, bad rows are reported and skipped. mode=all: if any row is bad nothing is written. dryRun=true checks only. publish=true publishes what it writes (needs svc.item.publish). 422: nothing was written and rows were rejected (the same report). Requires permission `svc.item.write`.
          */
         post: {
             parameters: {
@@ -17168,6 +19432,55 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            created: number;
+                            dryRun: boolean;
+                            /** @enum {string} */
+                            mode: "valid" | "all";
+                            published: number;
+                            rejected: {
+                                field: string;
+                                message: string;
+                                row: number;
+                            }[];
+                            rows: number;
+                            updated: number;
+                            written: boolean;
+                        };
+                    };
+                };
+                /** @description Rows were rejected and nothing was written (the report, application/json); or the file itself was refused (a problem) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            created: number;
+                            dryRun: boolean;
+                            /** @enum {string} */
+                            mode: "valid" | "all";
+                            published: number;
+                            rejected: {
+                                field: string;
+                                message: string;
+                                row: number;
+                            }[];
+                            rows: number;
+                            updated: number;
+                            written: boolean;
+                        };
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
@@ -17234,39 +19547,43 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            expanded?: {
-                                expansions?: string[];
-                                term?: string;
+                            expanded: {
+                                expansions: string[];
+                                term: string;
                             }[];
-                            items?: {
-                                applicantType?: string;
-                                code?: string;
-                                districtCode?: string | null;
-                                highlight?: {
-                                    match?: boolean;
-                                    text?: string;
+                            items: {
+                                /** @enum {string} */
+                                applicantType: "person" | "enterprise" | "both";
+                                code: string;
+                                districtCode: string | null;
+                                highlight: {
+                                    match: boolean;
+                                    text: string;
                                 }[];
-                                id?: string;
-                                isDemo?: boolean;
-                                kind?: string;
-                                legalDays?: number;
-                                mode?: string;
-                                name?: string;
-                                owner?: {
-                                    code?: string;
-                                    id?: string;
-                                    name?: string;
+                                id: string;
+                                isDemo: boolean;
+                                /** @enum {string} */
+                                kind: "licence" | "confirmation" | "payment" | "public_service" | "other_power";
+                                legalDays: number;
+                                /** @enum {string} */
+                                mode: "auto" | "immediate" | "online" | "counter" | "no_action";
+                                name: string;
+                                owner: {
+                                    code: string;
+                                    id: string;
+                                    name: string;
                                 } | null;
-                                popularity?: number;
-                                promisedDays?: number;
-                                score?: number;
-                                status?: string;
-                                version?: number | null;
-                                zones?: string[];
+                                popularity: number;
+                                promisedDays: number;
+                                score: number;
+                                /** @enum {string} */
+                                status: "draft" | "published" | "retired";
+                                version: number | null;
+                                zones: string[];
                             }[];
-                            limit?: number;
-                            offset?: number;
-                            total?: number;
+                            limit: number;
+                            offset: number;
+                            total: number;
                         };
                     };
                 };
@@ -17373,6 +19690,159 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            applicantType: "person" | "enterprise" | "both";
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            districtCode: string | null;
+                            fees: {
+                                free: boolean;
+                                items: {
+                                    amountYuan: number;
+                                    basis: string;
+                                    name: string;
+                                }[];
+                            };
+                            form: {
+                                fields: {
+                                    help?: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    key: string;
+                                    label: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    required?: boolean;
+                                    /** @enum {string} */
+                                    type: "text" | "number" | "date" | "select" | "checkbox" | "idNumber" | "creditCode" | "phone";
+                                    validation?: {
+                                        max?: number;
+                                        maxDate?: string;
+                                        min?: number;
+                                        minDate?: string;
+                                        options?: {
+                                            label: {
+                                                en: string;
+                                                zh: string;
+                                            };
+                                            value: string;
+                                        }[];
+                                        pattern?: string;
+                                    };
+                                }[];
+                            };
+                            id: string;
+                            isDemo: boolean;
+                            keywords: string[];
+                            /** @enum {string} */
+                            kind: "licence" | "confirmation" | "payment" | "public_service" | "other_power";
+                            legalBasis: string;
+                            legalDays: number;
+                            materials: {
+                                certificateType: string | null;
+                                key: string;
+                                name: string;
+                                note?: string;
+                                required: boolean;
+                                upload: {
+                                    maxSizeMb: number;
+                                    types: ("pdf" | "jpg" | "png" | "ofd" | "doc" | "docx")[];
+                                } | null;
+                            }[];
+                            /** @enum {string} */
+                            mode: "auto" | "immediate" | "online" | "counter" | "no_action";
+                            name: string;
+                            owner: {
+                                code: string;
+                                id: string;
+                                name: string;
+                            } | null;
+                            pending: {
+                                /** @enum {string} */
+                                applicantType?: "person" | "enterprise" | "both";
+                                description?: string;
+                                fees?: {
+                                    free: boolean;
+                                    items: {
+                                        amountYuan: number;
+                                        basis: string;
+                                        name: string;
+                                    }[];
+                                };
+                                form?: {
+                                    fields: {
+                                        help?: {
+                                            en: string;
+                                            zh: string;
+                                        };
+                                        key: string;
+                                        label: {
+                                            en: string;
+                                            zh: string;
+                                        };
+                                        required?: boolean;
+                                        /** @enum {string} */
+                                        type: "text" | "number" | "date" | "select" | "checkbox" | "idNumber" | "creditCode" | "phone";
+                                        validation?: {
+                                            max?: number;
+                                            maxDate?: string;
+                                            min?: number;
+                                            minDate?: string;
+                                            options?: {
+                                                label: {
+                                                    en: string;
+                                                    zh: string;
+                                                };
+                                                value: string;
+                                            }[];
+                                            pattern?: string;
+                                        };
+                                    }[];
+                                };
+                                keywords?: string[];
+                                /** @enum {string} */
+                                kind?: "licence" | "confirmation" | "payment" | "public_service" | "other_power";
+                                legalBasis?: string;
+                                legalDays?: number;
+                                materials?: {
+                                    certificateType: string | null;
+                                    key: string;
+                                    name: string;
+                                    note?: string;
+                                    required: boolean;
+                                    upload: {
+                                        maxSizeMb: number;
+                                        types: ("pdf" | "jpg" | "png" | "ofd" | "doc" | "docx")[];
+                                    } | null;
+                                }[];
+                                /** @enum {string} */
+                                mode?: "auto" | "immediate" | "online" | "counter" | "no_action";
+                                name?: string;
+                                promisedDays?: number;
+                                zones?: string[];
+                            } | null;
+                            popularity: number;
+                            promisedDays: number;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number | null;
+                            zones: string[];
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -17388,7 +19858,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Requires permission `svc.item.read`. */
+        /**
+         * An item (drafts and pending changes included) with its published versions
+         * @description Requires permission `svc.item.read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -17416,6 +19889,164 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            applicantType: "person" | "enterprise" | "both";
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            districtCode: string | null;
+                            fees: {
+                                free: boolean;
+                                items: {
+                                    amountYuan: number;
+                                    basis: string;
+                                    name: string;
+                                }[];
+                            };
+                            form: {
+                                fields: {
+                                    help?: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    key: string;
+                                    label: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    required?: boolean;
+                                    /** @enum {string} */
+                                    type: "text" | "number" | "date" | "select" | "checkbox" | "idNumber" | "creditCode" | "phone";
+                                    validation?: {
+                                        max?: number;
+                                        maxDate?: string;
+                                        min?: number;
+                                        minDate?: string;
+                                        options?: {
+                                            label: {
+                                                en: string;
+                                                zh: string;
+                                            };
+                                            value: string;
+                                        }[];
+                                        pattern?: string;
+                                    };
+                                }[];
+                            };
+                            id: string;
+                            isDemo: boolean;
+                            keywords: string[];
+                            /** @enum {string} */
+                            kind: "licence" | "confirmation" | "payment" | "public_service" | "other_power";
+                            legalBasis: string;
+                            legalDays: number;
+                            materials: {
+                                certificateType: string | null;
+                                key: string;
+                                name: string;
+                                note?: string;
+                                required: boolean;
+                                upload: {
+                                    maxSizeMb: number;
+                                    types: ("pdf" | "jpg" | "png" | "ofd" | "doc" | "docx")[];
+                                } | null;
+                            }[];
+                            /** @enum {string} */
+                            mode: "auto" | "immediate" | "online" | "counter" | "no_action";
+                            name: string;
+                            owner: {
+                                code: string;
+                                id: string;
+                                name: string;
+                            } | null;
+                            pending: {
+                                /** @enum {string} */
+                                applicantType?: "person" | "enterprise" | "both";
+                                description?: string;
+                                fees?: {
+                                    free: boolean;
+                                    items: {
+                                        amountYuan: number;
+                                        basis: string;
+                                        name: string;
+                                    }[];
+                                };
+                                form?: {
+                                    fields: {
+                                        help?: {
+                                            en: string;
+                                            zh: string;
+                                        };
+                                        key: string;
+                                        label: {
+                                            en: string;
+                                            zh: string;
+                                        };
+                                        required?: boolean;
+                                        /** @enum {string} */
+                                        type: "text" | "number" | "date" | "select" | "checkbox" | "idNumber" | "creditCode" | "phone";
+                                        validation?: {
+                                            max?: number;
+                                            maxDate?: string;
+                                            min?: number;
+                                            minDate?: string;
+                                            options?: {
+                                                label: {
+                                                    en: string;
+                                                    zh: string;
+                                                };
+                                                value: string;
+                                            }[];
+                                            pattern?: string;
+                                        };
+                                    }[];
+                                };
+                                keywords?: string[];
+                                /** @enum {string} */
+                                kind?: "licence" | "confirmation" | "payment" | "public_service" | "other_power";
+                                legalBasis?: string;
+                                legalDays?: number;
+                                materials?: {
+                                    certificateType: string | null;
+                                    key: string;
+                                    name: string;
+                                    note?: string;
+                                    required: boolean;
+                                    upload: {
+                                        maxSizeMb: number;
+                                        types: ("pdf" | "jpg" | "png" | "ofd" | "doc" | "docx")[];
+                                    } | null;
+                                }[];
+                                /** @enum {string} */
+                                mode?: "auto" | "immediate" | "online" | "counter" | "no_action";
+                                name?: string;
+                                promisedDays?: number;
+                                zones?: string[];
+                            } | null;
+                            popularity: number;
+                            promisedDays: number;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number | null;
+                            versions: {
+                                /** Format: date-time */
+                                publishedAt: string;
+                                version: number;
+                            }[];
+                            zones: string[];
+                        };
                     };
                 };
             };
@@ -17454,6 +20085,13 @@ export interface paths {
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -17559,6 +20197,159 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            applicantType: "person" | "enterprise" | "both";
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            districtCode: string | null;
+                            fees: {
+                                free: boolean;
+                                items: {
+                                    amountYuan: number;
+                                    basis: string;
+                                    name: string;
+                                }[];
+                            };
+                            form: {
+                                fields: {
+                                    help?: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    key: string;
+                                    label: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    required?: boolean;
+                                    /** @enum {string} */
+                                    type: "text" | "number" | "date" | "select" | "checkbox" | "idNumber" | "creditCode" | "phone";
+                                    validation?: {
+                                        max?: number;
+                                        maxDate?: string;
+                                        min?: number;
+                                        minDate?: string;
+                                        options?: {
+                                            label: {
+                                                en: string;
+                                                zh: string;
+                                            };
+                                            value: string;
+                                        }[];
+                                        pattern?: string;
+                                    };
+                                }[];
+                            };
+                            id: string;
+                            isDemo: boolean;
+                            keywords: string[];
+                            /** @enum {string} */
+                            kind: "licence" | "confirmation" | "payment" | "public_service" | "other_power";
+                            legalBasis: string;
+                            legalDays: number;
+                            materials: {
+                                certificateType: string | null;
+                                key: string;
+                                name: string;
+                                note?: string;
+                                required: boolean;
+                                upload: {
+                                    maxSizeMb: number;
+                                    types: ("pdf" | "jpg" | "png" | "ofd" | "doc" | "docx")[];
+                                } | null;
+                            }[];
+                            /** @enum {string} */
+                            mode: "auto" | "immediate" | "online" | "counter" | "no_action";
+                            name: string;
+                            owner: {
+                                code: string;
+                                id: string;
+                                name: string;
+                            } | null;
+                            pending: {
+                                /** @enum {string} */
+                                applicantType?: "person" | "enterprise" | "both";
+                                description?: string;
+                                fees?: {
+                                    free: boolean;
+                                    items: {
+                                        amountYuan: number;
+                                        basis: string;
+                                        name: string;
+                                    }[];
+                                };
+                                form?: {
+                                    fields: {
+                                        help?: {
+                                            en: string;
+                                            zh: string;
+                                        };
+                                        key: string;
+                                        label: {
+                                            en: string;
+                                            zh: string;
+                                        };
+                                        required?: boolean;
+                                        /** @enum {string} */
+                                        type: "text" | "number" | "date" | "select" | "checkbox" | "idNumber" | "creditCode" | "phone";
+                                        validation?: {
+                                            max?: number;
+                                            maxDate?: string;
+                                            min?: number;
+                                            minDate?: string;
+                                            options?: {
+                                                label: {
+                                                    en: string;
+                                                    zh: string;
+                                                };
+                                                value: string;
+                                            }[];
+                                            pattern?: string;
+                                        };
+                                    }[];
+                                };
+                                keywords?: string[];
+                                /** @enum {string} */
+                                kind?: "licence" | "confirmation" | "payment" | "public_service" | "other_power";
+                                legalBasis?: string;
+                                legalDays?: number;
+                                materials?: {
+                                    certificateType: string | null;
+                                    key: string;
+                                    name: string;
+                                    note?: string;
+                                    required: boolean;
+                                    upload: {
+                                        maxSizeMb: number;
+                                        types: ("pdf" | "jpg" | "png" | "ofd" | "doc" | "docx")[];
+                                    } | null;
+                                }[];
+                                /** @enum {string} */
+                                mode?: "auto" | "immediate" | "online" | "counter" | "no_action";
+                                name?: string;
+                                promisedDays?: number;
+                                zones?: string[];
+                            } | null;
+                            popularity: number;
+                            promisedDays: number;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number | null;
+                            zones: string[];
+                        };
+                    };
+                };
             };
         };
         trace?: never;
@@ -17601,6 +20392,32 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            enabled: boolean;
+                            itemId: string;
+                            rule: {
+                                clauses: ({
+                                    id: string;
+                                    label: string;
+                                    test: unknown;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                description: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
                     };
                 };
             };
@@ -17654,6 +20471,30 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            enabled: boolean;
+                            itemId: string;
+                            rule: {
+                                clauses: ({
+                                    id: string;
+                                    label: string;
+                                    test: unknown;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                description: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
             };
         };
         post?: never;
@@ -17703,6 +20544,159 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            applicantType: "person" | "enterprise" | "both";
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            districtCode: string | null;
+                            fees: {
+                                free: boolean;
+                                items: {
+                                    amountYuan: number;
+                                    basis: string;
+                                    name: string;
+                                }[];
+                            };
+                            form: {
+                                fields: {
+                                    help?: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    key: string;
+                                    label: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    required?: boolean;
+                                    /** @enum {string} */
+                                    type: "text" | "number" | "date" | "select" | "checkbox" | "idNumber" | "creditCode" | "phone";
+                                    validation?: {
+                                        max?: number;
+                                        maxDate?: string;
+                                        min?: number;
+                                        minDate?: string;
+                                        options?: {
+                                            label: {
+                                                en: string;
+                                                zh: string;
+                                            };
+                                            value: string;
+                                        }[];
+                                        pattern?: string;
+                                    };
+                                }[];
+                            };
+                            id: string;
+                            isDemo: boolean;
+                            keywords: string[];
+                            /** @enum {string} */
+                            kind: "licence" | "confirmation" | "payment" | "public_service" | "other_power";
+                            legalBasis: string;
+                            legalDays: number;
+                            materials: {
+                                certificateType: string | null;
+                                key: string;
+                                name: string;
+                                note?: string;
+                                required: boolean;
+                                upload: {
+                                    maxSizeMb: number;
+                                    types: ("pdf" | "jpg" | "png" | "ofd" | "doc" | "docx")[];
+                                } | null;
+                            }[];
+                            /** @enum {string} */
+                            mode: "auto" | "immediate" | "online" | "counter" | "no_action";
+                            name: string;
+                            owner: {
+                                code: string;
+                                id: string;
+                                name: string;
+                            } | null;
+                            pending: {
+                                /** @enum {string} */
+                                applicantType?: "person" | "enterprise" | "both";
+                                description?: string;
+                                fees?: {
+                                    free: boolean;
+                                    items: {
+                                        amountYuan: number;
+                                        basis: string;
+                                        name: string;
+                                    }[];
+                                };
+                                form?: {
+                                    fields: {
+                                        help?: {
+                                            en: string;
+                                            zh: string;
+                                        };
+                                        key: string;
+                                        label: {
+                                            en: string;
+                                            zh: string;
+                                        };
+                                        required?: boolean;
+                                        /** @enum {string} */
+                                        type: "text" | "number" | "date" | "select" | "checkbox" | "idNumber" | "creditCode" | "phone";
+                                        validation?: {
+                                            max?: number;
+                                            maxDate?: string;
+                                            min?: number;
+                                            minDate?: string;
+                                            options?: {
+                                                label: {
+                                                    en: string;
+                                                    zh: string;
+                                                };
+                                                value: string;
+                                            }[];
+                                            pattern?: string;
+                                        };
+                                    }[];
+                                };
+                                keywords?: string[];
+                                /** @enum {string} */
+                                kind?: "licence" | "confirmation" | "payment" | "public_service" | "other_power";
+                                legalBasis?: string;
+                                legalDays?: number;
+                                materials?: {
+                                    certificateType: string | null;
+                                    key: string;
+                                    name: string;
+                                    note?: string;
+                                    required: boolean;
+                                    upload: {
+                                        maxSizeMb: number;
+                                        types: ("pdf" | "jpg" | "png" | "ofd" | "doc" | "docx")[];
+                                    } | null;
+                                }[];
+                                /** @enum {string} */
+                                mode?: "auto" | "immediate" | "online" | "counter" | "no_action";
+                                name?: string;
+                                promisedDays?: number;
+                                zones?: string[];
+                            } | null;
+                            popularity: number;
+                            promisedDays: number;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number | null;
+                            zones: string[];
+                        };
                     };
                 };
             };
@@ -17761,6 +20755,159 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            applicantType: "person" | "enterprise" | "both";
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            districtCode: string | null;
+                            fees: {
+                                free: boolean;
+                                items: {
+                                    amountYuan: number;
+                                    basis: string;
+                                    name: string;
+                                }[];
+                            };
+                            form: {
+                                fields: {
+                                    help?: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    key: string;
+                                    label: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    required?: boolean;
+                                    /** @enum {string} */
+                                    type: "text" | "number" | "date" | "select" | "checkbox" | "idNumber" | "creditCode" | "phone";
+                                    validation?: {
+                                        max?: number;
+                                        maxDate?: string;
+                                        min?: number;
+                                        minDate?: string;
+                                        options?: {
+                                            label: {
+                                                en: string;
+                                                zh: string;
+                                            };
+                                            value: string;
+                                        }[];
+                                        pattern?: string;
+                                    };
+                                }[];
+                            };
+                            id: string;
+                            isDemo: boolean;
+                            keywords: string[];
+                            /** @enum {string} */
+                            kind: "licence" | "confirmation" | "payment" | "public_service" | "other_power";
+                            legalBasis: string;
+                            legalDays: number;
+                            materials: {
+                                certificateType: string | null;
+                                key: string;
+                                name: string;
+                                note?: string;
+                                required: boolean;
+                                upload: {
+                                    maxSizeMb: number;
+                                    types: ("pdf" | "jpg" | "png" | "ofd" | "doc" | "docx")[];
+                                } | null;
+                            }[];
+                            /** @enum {string} */
+                            mode: "auto" | "immediate" | "online" | "counter" | "no_action";
+                            name: string;
+                            owner: {
+                                code: string;
+                                id: string;
+                                name: string;
+                            } | null;
+                            pending: {
+                                /** @enum {string} */
+                                applicantType?: "person" | "enterprise" | "both";
+                                description?: string;
+                                fees?: {
+                                    free: boolean;
+                                    items: {
+                                        amountYuan: number;
+                                        basis: string;
+                                        name: string;
+                                    }[];
+                                };
+                                form?: {
+                                    fields: {
+                                        help?: {
+                                            en: string;
+                                            zh: string;
+                                        };
+                                        key: string;
+                                        label: {
+                                            en: string;
+                                            zh: string;
+                                        };
+                                        required?: boolean;
+                                        /** @enum {string} */
+                                        type: "text" | "number" | "date" | "select" | "checkbox" | "idNumber" | "creditCode" | "phone";
+                                        validation?: {
+                                            max?: number;
+                                            maxDate?: string;
+                                            min?: number;
+                                            minDate?: string;
+                                            options?: {
+                                                label: {
+                                                    en: string;
+                                                    zh: string;
+                                                };
+                                                value: string;
+                                            }[];
+                                            pattern?: string;
+                                        };
+                                    }[];
+                                };
+                                keywords?: string[];
+                                /** @enum {string} */
+                                kind?: "licence" | "confirmation" | "payment" | "public_service" | "other_power";
+                                legalBasis?: string;
+                                legalDays?: number;
+                                materials?: {
+                                    certificateType: string | null;
+                                    key: string;
+                                    name: string;
+                                    note?: string;
+                                    required: boolean;
+                                    upload: {
+                                        maxSizeMb: number;
+                                        types: ("pdf" | "jpg" | "png" | "ofd" | "doc" | "docx")[];
+                                    } | null;
+                                }[];
+                                /** @enum {string} */
+                                mode?: "auto" | "immediate" | "online" | "counter" | "no_action";
+                                name?: string;
+                                promisedDays?: number;
+                                zones?: string[];
+                            } | null;
+                            popularity: number;
+                            promisedDays: number;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number | null;
+                            zones: string[];
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -17808,6 +20955,84 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            applicantType: "person" | "enterprise" | "both";
+                            code: string;
+                            description: string;
+                            districtCode: string | null;
+                            fees: {
+                                free: boolean;
+                                items: {
+                                    amountYuan: number;
+                                    basis: string;
+                                    name: string;
+                                }[];
+                            };
+                            form: {
+                                fields: {
+                                    help?: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    key: string;
+                                    label: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    required?: boolean;
+                                    /** @enum {string} */
+                                    type: "text" | "number" | "date" | "select" | "checkbox" | "idNumber" | "creditCode" | "phone";
+                                    validation?: {
+                                        max?: number;
+                                        maxDate?: string;
+                                        min?: number;
+                                        minDate?: string;
+                                        options?: {
+                                            label: {
+                                                en: string;
+                                                zh: string;
+                                            };
+                                            value: string;
+                                        }[];
+                                        pattern?: string;
+                                    };
+                                }[];
+                            };
+                            keywords: string[];
+                            /** @enum {string} */
+                            kind: "licence" | "confirmation" | "payment" | "public_service" | "other_power";
+                            legalBasis: string;
+                            legalDays: number;
+                            materials: {
+                                certificateType: string | null;
+                                key: string;
+                                name: string;
+                                note?: string;
+                                required: boolean;
+                                upload: {
+                                    maxSizeMb: number;
+                                    types: ("pdf" | "jpg" | "png" | "ofd" | "doc" | "docx")[];
+                                } | null;
+                            }[];
+                            /** @enum {string} */
+                            mode: "auto" | "immediate" | "online" | "counter" | "no_action";
+                            name: string;
+                            ownerOrgId: string;
+                            promisedDays: number;
+                            /** Format: date-time */
+                            publishedAt: string;
+                            version: number;
+                            zones: string[];
+                        };
                     };
                 };
             };
@@ -17858,6 +21083,26 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            departments: {
+                                average: number;
+                                code: string | null;
+                                count: number;
+                                distribution: {
+                                    [key: string]: number;
+                                };
+                                name: string | null;
+                                orgId: string;
+                            }[];
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -17904,6 +21149,21 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            byStatus: {
+                                [key: string]: number;
+                            };
+                            departments: number;
+                            districts: number;
+                        };
                     };
                 };
             };
@@ -17954,6 +21214,20 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                expansions: string[];
+                                term: string;
+                            }[];
+                        };
+                    };
+                };
             };
         };
         /**
@@ -17992,6 +21266,18 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            expansions: string[];
+                            term: string;
+                        };
                     };
                 };
             };
@@ -18046,6 +21332,13 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
             };
         };
         options?: never;
@@ -18097,6 +21390,83 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                agentId: string | null;
+                                applicant: {
+                                    id: string;
+                                    /** @description citizen | enterprise */
+                                    kind: string;
+                                    name: string;
+                                };
+                                auto: {
+                                    /** Format: date-time */
+                                    evaluatedAt: string;
+                                    /** @enum {string} */
+                                    outcome: "approved" | "manual";
+                                    reason: string;
+                                    ruleDescription: string;
+                                    trace: {
+                                        error?: string;
+                                        facts: {
+                                            [key: string]: unknown;
+                                        };
+                                        id: string;
+                                        label: string;
+                                        missing: string[];
+                                        /** @enum {string} */
+                                        result: "pass" | "fail" | "missing";
+                                        value?: unknown;
+                                    }[];
+                                } | null;
+                                bundleApplicationId: string | null;
+                                claimedBy: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                completedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                decidedAt: string | null;
+                                decision: {
+                                    [key: string]: unknown;
+                                } | null;
+                                dueAt: string | null;
+                                dueDate: string | null;
+                                id: string;
+                                item: {
+                                    code: string;
+                                    id: string;
+                                    mode: string;
+                                    name: string;
+                                    version: number;
+                                };
+                                lastReason: string | null;
+                                overdue: boolean;
+                                ownerOrgId: string;
+                                /** @enum {string} */
+                                state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
+                                stateLabel: string;
+                                submittedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            limit: number;
+                            offset: number;
+                            overdueCount: number;
+                            total: number;
+                        };
                     };
                 };
             };
@@ -18158,6 +21528,40 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            category: string;
+                            code: string;
+                            id: string;
+                            name: string;
+                            nameEn: string;
+                            sort: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            category: string;
+                            code: string;
+                            id: string;
+                            name: string;
+                            nameEn: string;
+                            sort: number;
+                        };
                     };
                 };
             };
@@ -19404,7 +22808,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Requires permission `user.read`. */
+        /**
+         * Accounts the caller may see, newest first
+         * @description Requires permission `user.read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -19446,35 +22853,43 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items?: {
-                                createdAt?: string;
-                                displayName?: string;
-                                elderMode?: boolean;
-                                id?: string;
-                                idNumberMasked?: string | null;
-                                kind?: string;
-                                lastLoginAt?: string | null;
-                                locale?: string;
-                                locked?: boolean;
-                                orgId?: string | null;
-                                orgName?: string | null;
-                                orgNameEn?: string | null;
-                                phoneMasked?: string | null;
-                                roles?: string[];
-                                status?: string;
-                                totpEnabled?: boolean;
-                                username?: string;
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                displayName: string;
+                                /** @description 适老化 elder mode of the portal, remembered per account */
+                                elderMode: boolean;
+                                id: string;
+                                idNumberMasked: string | null;
+                                /** @description citizen | enterprise | staff */
+                                kind: string;
+                                lastLoginAt: string | null;
+                                locale: string;
+                                /** @description Locked out for a while after repeated failed sign-ins */
+                                locked: boolean;
+                                orgId: string | null;
+                                orgName: string | null;
+                                orgNameEn: string | null;
+                                phoneMasked: string | null;
+                                roles: string[];
+                                /** @description active | disabled */
+                                status: string;
+                                totpEnabled: boolean;
+                                username: string;
                             }[];
-                            limit?: number;
-                            offset?: number;
-                            total?: number;
+                            limit: number;
+                            offset: number;
+                            total: number;
                         };
                     };
                 };
             };
         };
         put?: never;
-        /** @description Requires permission `user.write`. */
+        /**
+         * Create an account
+         * @description Requires permission `user.write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -19524,23 +22939,26 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            createdAt?: string;
-                            displayName?: string;
-                            elderMode?: boolean;
-                            id?: string;
-                            idNumberMasked?: string | null;
-                            kind?: string;
-                            lastLoginAt?: string | null;
-                            locale?: string;
-                            locked?: boolean;
-                            orgId?: string | null;
-                            orgName?: string | null;
-                            orgNameEn?: string | null;
-                            phoneMasked?: string | null;
-                            roles?: string[];
-                            status?: string;
-                            totpEnabled?: boolean;
-                            username?: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            displayName: string;
+                            /** @description 适老化 elder mode of the portal, remembered per account */
+                            elderMode: boolean;
+                            id: string;
+                            idNumberMasked: string | null;
+                            /** @description citizen | enterprise | staff */
+                            kind: string;
+                            lastLoginAt: string | null;
+                            locale: string;
+                            /** @description Locked out for a while after repeated failed sign-ins */
+                            locked: boolean;
+                            orgId: string | null;
+                            phoneMasked: string | null;
+                            roles: string[];
+                            /** @description active | disabled */
+                            status: string;
+                            totpEnabled: boolean;
+                            username: string;
                         };
                     };
                 };
@@ -19559,7 +22977,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Requires permission `user.read`. */
+        /**
+         * One account
+         * @description Requires permission `user.read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -19596,23 +23017,26 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            createdAt?: string;
-                            displayName?: string;
-                            elderMode?: boolean;
-                            id?: string;
-                            idNumberMasked?: string | null;
-                            kind?: string;
-                            lastLoginAt?: string | null;
-                            locale?: string;
-                            locked?: boolean;
-                            orgId?: string | null;
-                            orgName?: string | null;
-                            orgNameEn?: string | null;
-                            phoneMasked?: string | null;
-                            roles?: string[];
-                            status?: string;
-                            totpEnabled?: boolean;
-                            username?: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            displayName: string;
+                            /** @description 适老化 elder mode of the portal, remembered per account */
+                            elderMode: boolean;
+                            id: string;
+                            idNumberMasked: string | null;
+                            /** @description citizen | enterprise | staff */
+                            kind: string;
+                            lastLoginAt: string | null;
+                            locale: string;
+                            /** @description Locked out for a while after repeated failed sign-ins */
+                            locked: boolean;
+                            orgId: string | null;
+                            phoneMasked: string | null;
+                            roles: string[];
+                            /** @description active | disabled */
+                            status: string;
+                            totpEnabled: boolean;
+                            username: string;
                         };
                     };
                 };
@@ -19623,7 +23047,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** @description Requires permission `user.write`. */
+        /**
+         * Rename, disable, move or unlock an account
+         * @description Requires permission `user.write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -19671,23 +23098,26 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            createdAt?: string;
-                            displayName?: string;
-                            elderMode?: boolean;
-                            id?: string;
-                            idNumberMasked?: string | null;
-                            kind?: string;
-                            lastLoginAt?: string | null;
-                            locale?: string;
-                            locked?: boolean;
-                            orgId?: string | null;
-                            orgName?: string | null;
-                            orgNameEn?: string | null;
-                            phoneMasked?: string | null;
-                            roles?: string[];
-                            status?: string;
-                            totpEnabled?: boolean;
-                            username?: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            displayName: string;
+                            /** @description 适老化 elder mode of the portal, remembered per account */
+                            elderMode: boolean;
+                            id: string;
+                            idNumberMasked: string | null;
+                            /** @description citizen | enterprise | staff */
+                            kind: string;
+                            lastLoginAt: string | null;
+                            locale: string;
+                            /** @description Locked out for a while after repeated failed sign-ins */
+                            locked: boolean;
+                            orgId: string | null;
+                            phoneMasked: string | null;
+                            roles: string[];
+                            /** @description active | disabled */
+                            status: string;
+                            totpEnabled: boolean;
+                            username: string;
                         };
                     };
                 };
@@ -19703,7 +23133,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** @description Requires permission `user.write`. */
+        /**
+         * Replace an account's roles
+         * @description Requires permission `user.write`.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -19746,23 +23179,26 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            createdAt?: string;
-                            displayName?: string;
-                            elderMode?: boolean;
-                            id?: string;
-                            idNumberMasked?: string | null;
-                            kind?: string;
-                            lastLoginAt?: string | null;
-                            locale?: string;
-                            locked?: boolean;
-                            orgId?: string | null;
-                            orgName?: string | null;
-                            orgNameEn?: string | null;
-                            phoneMasked?: string | null;
-                            roles?: string[];
-                            status?: string;
-                            totpEnabled?: boolean;
-                            username?: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            displayName: string;
+                            /** @description 适老化 elder mode of the portal, remembered per account */
+                            elderMode: boolean;
+                            id: string;
+                            idNumberMasked: string | null;
+                            /** @description citizen | enterprise | staff */
+                            kind: string;
+                            lastLoginAt: string | null;
+                            locale: string;
+                            /** @description Locked out for a while after repeated failed sign-ins */
+                            locked: boolean;
+                            orgId: string | null;
+                            phoneMasked: string | null;
+                            roles: string[];
+                            /** @description active | disabled */
+                            status: string;
+                            totpEnabled: boolean;
+                            username: string;
                         };
                     };
                 };
@@ -20512,7 +23948,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            status?: string;
+                            /** @enum {string} */
+                            status: "ok";
                         };
                     };
                 };
@@ -20564,6 +24001,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Metrics in the Prometheus text exposition format (text/plain; version=0.0.4) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
             };
         };
         put?: never;
@@ -20600,13 +24046,32 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Problem details (RFC 9457) */
-                "5XX": {
+                /** @description Default Response */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": {
+                            /** @enum {string} */
+                            database: "up" | "down";
+                            /** @enum {string} */
+                            status: "ready" | "starting" | "unavailable";
+                        };
+                    };
+                };
+                /** @description Not ready: the database is down or start-up has not finished */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            database: "up" | "down";
+                            /** @enum {string} */
+                            status: "ready" | "starting" | "unavailable";
+                        };
                     };
                 };
             };

@@ -8,6 +8,7 @@ import { CertificateService, certificateRoutes, ensureCertificateSchedules, regi
 import { WalletService, ensureWalletSchedules, registerWalletJobs, seedWalletDemo, walletRoutes } from './wallet';
 export { CERT } from './cert.permissions';
 export * from './contracts';
+export type { CertificateConsent, ConsentAnswer, ConsentRequest, WalletService } from './wallet';
 
 export interface Cert {
   certificates: CertificateService;

@@ -6,50 +6,31 @@ import { type Actor, systemActor } from '../../platform/auth/actor';
 import { type AuthService, InvalidLogin } from '../../platform/auth/auth.service';
 import { P } from '../../platform/auth/permissions';
 import type { Db } from '../../platform/db/client';
-import { limitOffsetQuery, pageSchema, uuidParam } from '../../platform/http/paging';
 import { AppError, errors, type FieldError } from '../../platform/http/problem';
+import { Defaulted, Enum, IdParams, NoContent, PageQuery, Str, Text, Type, typed } from '../../platform/http/schema';
 import { CSRF_COOKIE, SESSION_COOKIE, withRequest } from '../../platform/http/server';
 import type { OrgService } from '../org';
+import {
+  ApiKeyPage,
+  LOCALES,
+  LoginResult,
+  MeSchema,
+  MyActivity,
+  NewApiKey,
+  NewUserBody,
+  PermissionList,
+  PermissionSchema,
+  ROLE_SCOPES,
+  RoleCode,
+  RoleList,
+  RoleSchema,
+  TotpCode,
+  TotpSetup,
+  UserPage,
+  UserQuery,
+  UserSchema,
+} from './identity.schemas';
 import type { IdentityService } from './identity.service';
-
-const userSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    username: { type: 'string' },
-    displayName: { type: 'string' },
-    kind: { type: 'string' },
-    orgId: { type: ['string', 'null'] },
-    orgName: { type: ['string', 'null'] },
-    orgNameEn: { type: ['string', 'null'] },
-    idNumberMasked: { type: ['string', 'null'] },
-    phoneMasked: { type: ['string', 'null'] },
-    locale: { type: 'string' },
-    elderMode: { type: 'boolean' },
-    totpEnabled: { type: 'boolean' },
-    status: { type: 'string' },
-    roles: { type: 'array', items: { type: 'string' } },
-    lastLoginAt: { type: ['string', 'null'] },
-    createdAt: { type: 'string' },
-    locked: { type: 'boolean' },
-  },
-} as const;
-
-const roleSchema = {
-  type: 'object',
-  properties: {
-    code: { type: 'string' },
-    nameZh: { type: 'string' },
-    nameEn: { type: 'string' },
-    scope: { type: 'string' },
-    permissions: { type: 'array', items: { type: 'string' } },
-    builtin: { type: 'boolean' },
-  },
-} as const;
-
-const LOCALES = ['zh-CN', 'en'];
-const str = (min: number, max: number) => ({ type: 'string', minLength: min, maxLength: max }) as const;
-const codeBody = { type: 'object', required: ['code'], properties: { code: { type: 'string', pattern: '^\\d{6}$' } } } as const;
 
 export interface IdentityRouteDeps {
   config: Config;
@@ -69,13 +50,14 @@ async function partialActor(req: FastifyRequest, auth: AuthService): Promise<Act
 
 export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDeps) {
   const { auth, identity, orgs, config } = deps;
+  const api = typed(app);
 
   const setSessionCookies = (reply: FastifyReply, token: string, csrf: string, expires: Date) => {
     reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.production, expires });
     reply.setCookie(CSRF_COOKIE, csrf, { path: '/', httpOnly: false, sameSite: 'strict', secure: config.production, expires });
   };
 
-  app.post<{ Body: { username: string; password: string } }>(
+  api.post(
     '/api/auth/login',
     {
       config: {
@@ -89,7 +71,8 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
       schema: {
         tags: ['auth'],
         summary: 'Sign in with username and password; sets the session cookie',
-        body: { type: 'object', required: ['username', 'password'], properties: { username: str(1, 64), password: str(1, 256) } },
+        body: Type.Object({ username: Text(64), password: Text(256) }),
+        response: { 200: LoginResult },
       },
     },
     async (req, reply) => {
@@ -105,18 +88,15 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
     },
   );
 
-  app.post<{ Body: { username: string; password: string; displayName: string; idNumber: string; phone?: string } }>(
+  api.post(
     '/api/auth/register',
     {
       config: { auth: 'public', rateLimit: { max: 5, timeWindow: '1 minute' } },
       schema: {
         tags: ['auth'],
         summary: 'A citizen opens an account with their ID number (GB 11643 check digit verified) and signs in',
-        body: {
-          type: 'object',
-          required: ['username', 'password', 'displayName', 'idNumber'],
-          properties: { username: str(3, 64), password: str(1, 256), displayName: str(1, 100), idNumber: str(18, 18), phone: str(11, 11) },
-        },
+        body: Type.Object({ username: Str(64, 3), password: Text(256), displayName: Text(100), idNumber: Str(18, 18), phone: Type.Optional(Str(11, 11)) }),
+        response: { 201: LoginResult },
       },
     },
     async (req, reply) => {
@@ -134,47 +114,57 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
     },
   );
 
-  app.post('/api/auth/logout', { config: { auth: 'partial' }, schema: { tags: ['auth'], summary: 'End the session' } }, async (req, reply) => {
+  api.post('/api/auth/logout', { config: { auth: 'partial' }, schema: { tags: ['auth'], summary: 'End the session', response: { 204: NoContent } } }, async (req, reply) => {
     if (req.session) await auth.logout(await partialActor(req, auth), req.session.token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     reply.clearCookie(CSRF_COOKIE, { path: '/' });
     return reply.code(204).send();
   });
 
-  app.get('/api/auth/me', { config: { auth: 'partial' }, schema: { tags: ['auth'], summary: 'The signed-in account, its organisation and permissions' } }, async (req) => {
-    const userId = req.actor?.userId ?? req.session?.userId;
-    if (!userId) throw errors.unauthorized();
-    const user = await auth.getUser(userId);
-    if (!user) throw errors.unauthorized();
-    const org = user.orgId ? await orgs.byId(user.orgId) : null;
-    return {
-      user,
-      org: org ? { id: org.id, code: org.code, kind: org.kind, name: org.name, nameEn: org.nameEn } : null,
-      permissions: req.actor ? [...req.actor.permissions].sort() : [],
-      roles: user.roles,
-      mfaPending: !req.actor,
-      csrfToken: req.session?.csrfToken ?? null,
-    };
-  });
+  api.get(
+    '/api/auth/me',
+    { config: { auth: 'partial' }, schema: { tags: ['auth'], summary: 'The signed-in account, its organisation and permissions', response: { 200: MeSchema } } },
+    async (req) => {
+      const userId = req.actor?.userId ?? req.session?.userId;
+      if (!userId) throw errors.unauthorized();
+      const user = await auth.getUser(userId);
+      if (!user) throw errors.unauthorized();
+      const org = user.orgId ? await orgs.byId(user.orgId) : null;
+      return {
+        user,
+        org: org ? { id: org.id, code: org.code, kind: org.kind, name: org.name, nameEn: org.nameEn } : null,
+        permissions: req.actor ? [...req.actor.permissions].sort() : [],
+        roles: user.roles,
+        mfaPending: !req.actor,
+        csrfToken: req.session?.csrfToken ?? null,
+      };
+    },
+  );
 
-  app.patch<{ Body: { locale?: string; displayName?: string; elderMode?: boolean } }>(
+  api.patch(
     '/api/auth/me',
     {
       config: { auth: 'authenticated' },
       schema: {
         tags: ['auth'],
         summary: 'Change my language, display name or elder mode (适老化, remembered per account)',
-        body: { type: 'object', minProperties: 1, properties: { locale: { type: 'string', enum: LOCALES }, displayName: str(1, 100), elderMode: { type: 'boolean' } } },
+        body: Type.Object({ locale: Type.Optional(Enum(LOCALES)), displayName: Type.Optional(Text(100)), elderMode: Type.Optional(Type.Boolean()) }, { minProperties: 1 }),
+        response: { 200: Type.Object({ user: UserSchema }) },
       },
     },
     async (req) => ({ user: await auth.updateUser(req.actor!, req.actor!.userId!, req.body) }),
   );
 
-  app.get<{ Querystring: { limit: number } }>(
+  api.get(
     '/api/auth/me/activity',
     {
       config: { auth: 'authenticated' },
-      schema: { tags: ['auth'], summary: 'Recent audit entries about my own account', querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 } } } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Recent audit entries about my own account',
+        querystring: Defaulted({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }),
+        response: { 200: MyActivity },
+      },
     },
     async (req) => {
       const r = await listAudit(deps.db, { entityType: 'user', entityId: req.actor!.userId!, limit: req.query.limit });
@@ -182,11 +172,16 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
     },
   );
 
-  app.post<{ Body: { currentPassword: string; newPassword: string } }>(
+  api.post(
     '/api/auth/password',
     {
       config: { auth: 'authenticated' },
-      schema: { tags: ['auth'], body: { type: 'object', required: ['currentPassword', 'newPassword'], properties: { currentPassword: str(1, 256), newPassword: str(1, 256) } } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change my password (the current one is required)',
+        body: Type.Object({ currentPassword: Text(256), newPassword: Text(256) }),
+        response: { 204: NoContent },
+      },
     },
     async (req, reply) => {
       await auth.changePassword(req.actor!, req.actor!.userId!, req.body.currentPassword, req.body.newPassword);
@@ -194,14 +189,14 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
     },
   );
 
-  app.post('/api/auth/totp/setup', { config: { auth: 'partial' }, schema: { tags: ['auth'], summary: 'Start two-factor enrolment' } }, async (req) => {
+  api.post('/api/auth/totp/setup', { config: { auth: 'partial' }, schema: { tags: ['auth'], summary: 'Start two-factor enrolment', response: { 200: TotpSetup } } }, async (req) => {
     const actor = await partialActor(req, auth);
     return auth.beginTotp(actor, actor.userId!);
   });
 
-  app.post<{ Body: { code: string } }>(
+  api.post(
     '/api/auth/totp/confirm',
-    { config: { auth: 'partial' }, schema: { tags: ['auth'], summary: 'Finish enrolment with a code from the app', body: codeBody } },
+    { config: { auth: 'partial' }, schema: { tags: ['auth'], summary: 'Finish enrolment with a code from the app', body: TotpCode, response: { 204: NoContent } } },
     async (req, reply) => {
       const actor = await partialActor(req, auth);
       await auth.confirmTotp(actor, actor.userId!, req.body.code, req.session?.tokenHash);
@@ -209,11 +204,11 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
     },
   );
 
-  app.post<{ Body: { code: string } }>(
+  api.post(
     '/api/auth/totp/verify',
     {
       config: { auth: 'partial', rateLimit: { max: 10, timeWindow: '1 minute' } },
-      schema: { tags: ['auth'], summary: 'Second step of sign-in', body: codeBody },
+      schema: { tags: ['auth'], summary: 'Second step of sign-in', body: TotpCode, response: { 204: NoContent } },
     },
     async (req, reply) => {
       if (!req.session) throw errors.unauthorized();
@@ -223,179 +218,146 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
     },
   );
 
-  app.delete('/api/auth/totp', { config: { auth: 'authenticated' }, schema: { tags: ['auth'] } }, async (req, reply) => {
-    if (config.requireAdminTotp && req.actor!.roles.includes('admin')) throw errors.conflict('administrators must keep two-factor sign-in in production');
-    await auth.disableTotp(req.actor!, req.actor!.userId!);
-    return reply.code(204).send();
-  });
+  api.delete(
+    '/api/auth/totp',
+    { config: { auth: 'authenticated' }, schema: { tags: ['auth'], summary: 'Turn off two-factor sign-in for my account', response: { 204: NoContent } } },
+    async (req, reply) => {
+      if (config.requireAdminTotp && req.actor!.roles.includes('admin')) throw errors.conflict('administrators must keep two-factor sign-in in production');
+      await auth.disableTotp(req.actor!, req.actor!.userId!);
+      return reply.code(204).send();
+    },
+  );
 
   // ---- users ----
-  app.get<{ Querystring: { q?: string; kind?: string; orgId?: string; role?: string; limit: number; offset: number } }>(
+  api.get(
     '/api/users',
     {
       config: { auth: P.userRead },
       schema: {
         tags: ['users'],
-        querystring: {
-          type: 'object',
-          properties: {
-            q: { type: 'string', maxLength: 100 },
-            kind: { type: 'string', enum: ['citizen', 'enterprise', 'staff'] },
-            orgId: { type: 'string', format: 'uuid' },
-            role: { type: 'string', maxLength: 64 },
-            ...limitOffsetQuery,
-          },
-        },
-        response: { 200: pageSchema(userSchema) },
+        summary: 'Accounts the caller may see, newest first',
+        querystring: Defaulted({ ...UserQuery, ...PageQuery }),
+        response: { 200: UserPage },
       },
     },
     (req) => identity.listUsers(req.actor!, req.query),
   );
 
-  app.get<{ Params: { id: string } }>(
+  api.get(
     '/api/users/:id',
-    { config: { auth: P.userRead }, schema: { tags: ['users'], params: uuidParam, response: { 200: userSchema } } },
+    { config: { auth: P.userRead }, schema: { tags: ['users'], summary: 'One account', params: IdParams, response: { 200: UserSchema } } },
     (req) => identity.getUser(req.actor!, req.params.id),
   );
 
-  app.post<{ Body: { username: string; displayName: string; kind: 'citizen' | 'enterprise' | 'staff'; password: string; orgId?: string; idNumber?: string; phone?: string; roles: string[] } }>(
+  api.post(
     '/api/users',
-    {
-      config: { auth: P.userWrite },
-      schema: {
-        tags: ['users'],
-        body: {
-          type: 'object',
-          required: ['username', 'displayName', 'kind', 'password', 'roles'],
-          properties: {
-            username: str(3, 64),
-            displayName: str(1, 100),
-            kind: { type: 'string', enum: ['citizen', 'enterprise', 'staff'] },
-            password: str(1, 256),
-            orgId: { type: 'string', format: 'uuid' },
-            idNumber: { type: 'string', maxLength: 18 },
-            phone: { type: 'string', maxLength: 11 },
-            roles: { type: 'array', items: str(1, 64), maxItems: 20, uniqueItems: true },
-          },
-        },
-        response: { 201: userSchema },
-      },
-    },
+    { config: { auth: P.userWrite }, schema: { tags: ['users'], summary: 'Create an account', body: NewUserBody, response: { 201: UserSchema } } },
     async (req, reply) => reply.code(201).send(await identity.createUser(req.actor!, req.body)),
   );
 
-  app.patch<{ Params: { id: string }; Body: { displayName?: string; status?: 'active' | 'disabled'; orgId?: string; unlock?: boolean } }>(
+  api.patch(
     '/api/users/:id',
     {
       config: { auth: P.userWrite },
       schema: {
         tags: ['users'],
-        params: uuidParam,
-        body: {
-          type: 'object',
-          minProperties: 1,
-          properties: { displayName: str(1, 100), status: { type: 'string', enum: ['active', 'disabled'] }, orgId: { type: 'string', format: 'uuid' }, unlock: { type: 'boolean' } },
-        },
-        response: { 200: userSchema },
+        summary: 'Rename, disable, move or unlock an account',
+        params: IdParams,
+        body: Type.Object(
+          {
+            displayName: Type.Optional(Text(100)),
+            status: Type.Optional(Enum(['active', 'disabled'])),
+            orgId: Type.Optional(Type.String({ format: 'uuid' })),
+            unlock: Type.Optional(Type.Boolean()),
+          },
+          { minProperties: 1 },
+        ),
+        response: { 200: UserSchema },
       },
     },
     (req) => identity.updateUser(req.actor!, req.params.id, req.body),
   );
 
-  app.put<{ Params: { id: string }; Body: { roles: string[] } }>(
+  api.put(
     '/api/users/:id/roles',
     {
       config: { auth: P.userWrite },
-      schema: {
-        tags: ['users'],
-        params: uuidParam,
-        body: { type: 'object', required: ['roles'], properties: { roles: { type: 'array', items: str(1, 64), maxItems: 20, uniqueItems: true } } },
-        response: { 200: userSchema },
-      },
+      schema: { tags: ['users'], summary: "Replace an account's roles", params: IdParams, body: Type.Object({ roles: RoleList }), response: { 200: UserSchema } },
     },
     (req) => identity.setRoles(req.actor!, req.params.id, req.body.roles),
   );
 
   // ---- roles and permissions ----
-  app.get('/api/roles', { config: { auth: P.roleRead }, schema: { tags: ['roles'], response: { 200: { type: 'object', properties: { items: { type: 'array', items: roleSchema } } } } } }, async () => ({
-    items: await identity.listRoles(),
-  }));
+  api.get(
+    '/api/roles',
+    { config: { auth: P.roleRead }, schema: { tags: ['roles'], summary: 'Roles, built-in first', response: { 200: Type.Object({ items: Type.Array(RoleSchema) }) } } },
+    async () => ({ items: await identity.listRoles() }),
+  );
 
-  app.get('/api/permissions', { config: { auth: P.roleRead }, schema: { tags: ['roles'] } }, async () => ({ items: identity.permissions() }));
+  api.get(
+    '/api/permissions',
+    { config: { auth: P.roleRead }, schema: { tags: ['roles'], summary: 'Every permission the platform knows', response: { 200: Type.Object({ items: Type.Array(PermissionSchema) }) } } },
+    async () => ({ items: identity.permissions() }),
+  );
 
-  app.post<{ Body: { code: string; nameZh: string; nameEn: string; scope: 'city' | 'district' | 'department' | 'self'; permissions: string[] } }>(
+  api.post(
     '/api/roles',
     {
       config: { auth: P.roleWrite },
       schema: {
         tags: ['roles'],
-        body: {
-          type: 'object',
-          required: ['code', 'nameZh', 'nameEn', 'scope', 'permissions'],
-          properties: {
-            code: { type: 'string', pattern: '^[a-z][a-z0-9_]{1,40}$' },
-            nameZh: str(1, 100),
-            nameEn: str(1, 100),
-            scope: { type: 'string', enum: ['city', 'district', 'department', 'self'] },
-            permissions: { type: 'array', items: str(1, 64), maxItems: 200, uniqueItems: true },
-          },
-        },
-        response: { 201: roleSchema },
+        summary: 'Create a custom role',
+        body: Type.Object({ code: RoleCode, nameZh: Text(100), nameEn: Text(100), scope: Enum(ROLE_SCOPES), permissions: PermissionList }),
+        response: { 201: RoleSchema },
       },
     },
     async (req, reply) => reply.code(201).send(await identity.createRole(req.actor!, req.body)),
   );
 
-  app.patch<{ Params: { code: string }; Body: { nameZh?: string; nameEn?: string; permissions?: string[] } }>(
+  api.patch(
     '/api/roles/:code',
     {
       config: { auth: P.roleWrite },
       schema: {
         tags: ['roles'],
-        params: { type: 'object', required: ['code'], properties: { code: { type: 'string', pattern: '^[a-z][a-z0-9_]{1,40}$' } } },
-        body: {
-          type: 'object',
-          minProperties: 1,
-          properties: { nameZh: str(1, 100), nameEn: str(1, 100), permissions: { type: 'array', items: str(1, 64), maxItems: 200, uniqueItems: true } },
-        },
-        response: { 200: roleSchema },
+        summary: "Rename a role or change a custom role's permissions",
+        params: Type.Object({ code: RoleCode }),
+        body: Type.Object({ nameZh: Type.Optional(Text(100)), nameEn: Type.Optional(Text(100)), permissions: Type.Optional(PermissionList) }, { minProperties: 1 }),
+        response: { 200: RoleSchema },
       },
     },
     (req) => identity.updateRole(req.actor!, req.params.code, req.body),
   );
 
   // ---- API keys ----
-  app.get<{ Querystring: { limit: number; offset: number } }>(
+  api.get(
     '/api/api-keys',
-    { config: { auth: P.apiKeyManage }, schema: { tags: ['api-keys'], querystring: { type: 'object', properties: { ...limitOffsetQuery } } } },
+    { config: { auth: P.apiKeyManage }, schema: { tags: ['api-keys'], summary: 'API keys, newest first', querystring: Defaulted({ ...PageQuery }), response: { 200: ApiKeyPage } } },
     (req) => identity.listApiKeys(req.actor!, req.query),
   );
 
-  app.post<{ Body: { name: string; userId: string; scopes: string[]; expiresInDays?: number } }>(
+  api.post(
     '/api/api-keys',
     {
       config: { auth: P.apiKeyManage },
       schema: {
         tags: ['api-keys'],
         summary: 'Create an API key; the key is in this response only',
-        body: {
-          type: 'object',
-          required: ['name', 'userId', 'scopes'],
-          properties: {
-            name: str(1, 100),
-            userId: { type: 'string', format: 'uuid' },
-            scopes: { type: 'array', items: str(1, 64), minItems: 1, maxItems: 100, uniqueItems: true },
-            expiresInDays: { type: 'integer', minimum: 1, maximum: 3650 },
-          },
-        },
+        body: Type.Object({
+          name: Text(100),
+          userId: Type.String({ format: 'uuid' }),
+          scopes: Type.Array(Text(64), { minItems: 1, maxItems: 100, uniqueItems: true }),
+          expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+        }),
+        response: { 201: NewApiKey },
       },
     },
     async (req, reply) => reply.code(201).send(await identity.createApiKey(req.actor!, req.body)),
   );
 
-  app.delete<{ Params: { id: string } }>(
+  api.delete(
     '/api/api-keys/:id',
-    { config: { auth: P.apiKeyManage }, schema: { tags: ['api-keys'], params: uuidParam } },
+    { config: { auth: P.apiKeyManage }, schema: { tags: ['api-keys'], summary: 'Revoke an API key', params: IdParams, response: { 204: NoContent } } },
     async (req, reply) => {
       await identity.revokeApiKey(req.actor!, req.params.id);
       return reply.code(204).send();

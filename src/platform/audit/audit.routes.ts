@@ -3,8 +3,56 @@ import type { FastifyInstance } from 'fastify';
 import { visibility, type Actor } from '../auth/actor';
 import { P } from '../auth/permissions';
 import type { Db } from '../db/client';
-import { cursorQuery } from '../http/paging';
+import { MAX_PAGE } from '../http/paging';
+import { Defaulted, Enum, Json, Nullable, Str, Timestamp, Type, typed } from '../http/schema';
 import { listAudit, verifyAuditChain } from './audit.service';
+
+const tags = ['audit'];
+
+/** The fields of an audit entry but its chain links (prevHash, hash): what a reader of the trail sees. */
+export const AuditEntryFields = {
+  seq: Type.Integer(),
+  at: Timestamp,
+  actorId: Nullable(Type.String()),
+  actorName: Type.String(),
+  onBehalfOf: Nullable(Type.String()),
+  action: Type.String(),
+  entityType: Type.String(),
+  entityId: Nullable(Type.String()),
+  orgId: Nullable(Type.String()),
+  summary: Json,
+  requestId: Nullable(Type.String()),
+  ip: Nullable(Type.String()),
+};
+
+/** One entry of the trail, with the hashes that chain it to the one before. */
+export const AuditEntrySchema = Type.Object({ ...AuditEntryFields, prevHash: Type.String(), hash: Type.String() });
+
+const BREAK_REASONS = ['edited', 'deleted', 'reordered', 'inserted', 'truncated', 'head-missing'] as const;
+const AuditBreakSchema = Type.Object({ seq: Type.Integer(), reason: Enum(BREAK_REASONS), detail: Type.String() });
+
+const VerifyResultSchema = Type.Object({
+  ok: Type.Boolean(),
+  checked: Type.Integer({ description: 'Entries read (every entry up to the head)' }),
+  firstSeq: Nullable(Type.Integer()),
+  lastSeq: Nullable(Type.Integer()),
+  headSeq: Nullable(Type.Integer({ description: 'The recorded head (null when there is none)' })),
+  broken: Type.Integer({ description: 'How many breaks in all' }),
+  byReason: Type.Object(
+    {
+      edited: Type.Optional(Type.Integer()),
+      deleted: Type.Optional(Type.Integer()),
+      reordered: Type.Optional(Type.Integer()),
+      inserted: Type.Optional(Type.Integer()),
+      truncated: Type.Optional(Type.Integer()),
+      'head-missing': Type.Optional(Type.Integer()),
+    },
+    { description: 'Breaks by reason (reasons without a break are absent)' },
+  ),
+  breaks: Type.Array(AuditBreakSchema),
+  nextCursor: Nullable(Type.Integer()),
+  brokenAt: Type.Optional(AuditBreakSchema),
+});
 
 export interface AuditRouteDeps {
   db: Db;
@@ -13,25 +61,26 @@ export interface AuditRouteDeps {
 }
 
 export async function auditRoutes(app: FastifyInstance, deps: AuditRouteDeps) {
-  app.get<{ Querystring: { action?: string; entityType?: string; entityId?: string; actorId?: string; from?: string; to?: string; cursor?: number; limit: number } }>(
+  const api = typed(app);
+
+  api.get(
     '/api/audit',
     {
       config: { auth: P.auditRead },
       schema: {
-        tags: ['audit'],
+        tags,
         summary: 'The audit trail, newest first',
-        querystring: {
-          type: 'object',
-          properties: {
-            action: { type: 'string', maxLength: 100 },
-            entityType: { type: 'string', maxLength: 100 },
-            entityId: { type: 'string', maxLength: 100 },
-            actorId: { type: 'string', format: 'uuid' },
-            from: { type: 'string', format: 'date-time' },
-            to: { type: 'string', format: 'date-time' },
-            ...cursorQuery,
-          },
-        },
+        querystring: Defaulted({
+          action: Type.Optional(Str(100)),
+          entityType: Type.Optional(Str(100)),
+          entityId: Type.Optional(Str(100)),
+          actorId: Type.Optional(Type.String({ format: 'uuid' })),
+          from: Type.Optional(Type.String({ format: 'date-time' })),
+          to: Type.Optional(Type.String({ format: 'date-time' })),
+          limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 50 }),
+          cursor: Type.Optional(Type.Integer({ minimum: 1 })),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(AuditEntrySchema), nextCursor: Nullable(Type.Integer({ description: 'Pass as `cursor` for the next (older) page' })) }) },
       },
     },
     async (req) => {
@@ -42,22 +91,20 @@ export async function auditRoutes(app: FastifyInstance, deps: AuditRouteDeps) {
     },
   );
 
-  app.get<{ Querystring: { limit: number; cursor?: number } }>(
+  api.get(
     '/api/audit/verify',
     {
       config: { auth: P.auditVerify },
       schema: {
-        tags: ['audit'],
+        tags,
         summary: 'Walk the whole hash chain and report every broken entry',
         description:
           'Every entry up to the recorded head is checked, whatever breaks on the way. `breaks` lists up to `limit` of them in seq order (after `cursor`, a seq: pass `nextCursor` for the next page); `broken` and `byReason` count them all; `brokenAt` is the first break of the chain.',
-        querystring: {
-          type: 'object',
-          properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-            cursor: { type: 'integer', minimum: 0 },
-          },
-        },
+        querystring: Defaulted({
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+          cursor: Type.Optional(Type.Integer({ minimum: 0 })),
+        }),
+        response: { 200: VerifyResultSchema },
       },
     },
     (req) => verifyAuditChain(deps.db, { limit: req.query.limit, afterSeq: req.query.cursor }),

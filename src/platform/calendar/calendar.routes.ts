@@ -3,39 +3,41 @@ import type { FastifyInstance } from 'fastify';
 import { type CalendarService, CALENDAR_MANAGE } from './calendar.service';
 import { isValidDate } from './working-days';
 import { errors } from '../http/problem';
+import { DateString, Enum, NoContent, Text, Type, typed } from '../http/schema';
 
-const entrySchema = {
-  type: 'object',
-  properties: { date: { type: 'string' }, kind: { type: 'string', enum: ['holiday', 'workday'] }, name: { type: 'string' } },
-} as const;
-const dateString = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const tags = ['calendar'];
+const DAY_KINDS = ['holiday', 'workday'] as const;
+const EntrySchema = Type.Object({ date: DateString, kind: Enum(DAY_KINDS), name: Type.String() });
+/** YYYY-MM-DD by pattern only: the service refuses impossible dates (2027-02-30) with its own message. */
+const DateParam = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
 export async function calendarRoutes(app: FastifyInstance, deps: { calendar: CalendarService }) {
   const { calendar } = deps;
+  const api = typed(app);
 
-  app.get<{ Querystring: { year: number } }>(
+  api.get(
     '/api/public/calendar',
     {
       config: { auth: 'public' },
       schema: {
-        tags: ['calendar'],
+        tags,
         summary: 'Holidays and make-up working days of a year (other dates: Monday–Friday work)',
-        querystring: { type: 'object', required: ['year'], properties: { year: { type: 'integer', minimum: 1990, maximum: 2100 } } },
-        response: { 200: { type: 'object', properties: { year: { type: 'integer' }, items: { type: 'array', items: entrySchema } } } },
+        querystring: Type.Object({ year: Type.Integer({ minimum: 1990, maximum: 2100 }) }),
+        response: { 200: Type.Object({ year: Type.Integer(), items: Type.Array(EntrySchema) }) },
       },
     },
     async (req) => ({ year: req.query.year, items: await calendar.list(req.query.year) }),
   );
 
-  app.get<{ Querystring: { from: string; days: number } }>(
+  api.get(
     '/api/public/calendar/deadline',
     {
       config: { auth: 'public' },
       schema: {
-        tags: ['calendar'],
+        tags,
         summary: 'The date a time limit of N working days ends, counted from the day after `from`',
-        querystring: { type: 'object', required: ['from', 'days'], properties: { from: dateString, days: { type: 'integer', minimum: 0, maximum: 3650 } } },
-        response: { 200: { type: 'object', properties: { from: { type: 'string' }, days: { type: 'integer' }, due: { type: 'string' }, fromIsWorkingDay: { type: 'boolean' } } } },
+        querystring: Type.Object({ from: DateParam, days: Type.Integer({ minimum: 0, maximum: 3650 }) }),
+        response: { 200: Type.Object({ from: DateString, days: Type.Integer(), due: DateString, fromIsWorkingDay: Type.Boolean() }) },
       },
     },
     async (req) => {
@@ -45,19 +47,15 @@ export async function calendarRoutes(app: FastifyInstance, deps: { calendar: Cal
     },
   );
 
-  app.put<{ Body: { date: string; kind: 'holiday' | 'workday'; name: string } }>(
+  api.put(
     '/api/calendar/days',
     {
       config: { auth: CALENDAR_MANAGE },
       schema: {
-        tags: ['calendar'],
+        tags,
         summary: 'Mark a date as a holiday or a make-up working day (creates or changes it)',
-        body: {
-          type: 'object',
-          required: ['date', 'kind', 'name'],
-          properties: { date: dateString, kind: { type: 'string', enum: ['holiday', 'workday'] }, name: { type: 'string', minLength: 1, maxLength: 60 } },
-        },
-        response: { 200: entrySchema, 201: entrySchema },
+        body: Type.Object({ date: DateParam, kind: Enum(DAY_KINDS), name: Text(60) }),
+        response: { 200: EntrySchema, 201: EntrySchema },
       },
     },
     async (req, reply) => {
@@ -66,11 +64,16 @@ export async function calendarRoutes(app: FastifyInstance, deps: { calendar: Cal
     },
   );
 
-  app.delete<{ Params: { date: string } }>(
+  api.delete(
     '/api/calendar/days/:date',
     {
       config: { auth: CALENDAR_MANAGE },
-      schema: { tags: ['calendar'], summary: 'Remove a date: it follows the weekday/weekend rule again', params: { type: 'object', required: ['date'], properties: { date: dateString } } },
+      schema: {
+        tags,
+        summary: 'Remove a date: it follows the weekday/weekend rule again',
+        params: Type.Object({ date: DateParam }),
+        response: { 204: NoContent },
+      },
     },
     async (req, reply) => {
       await calendar.remove(req.actor!, req.params.date);

@@ -13,10 +13,14 @@ const HOSTILE = `'); DROP TABLE users; -- <script>alert(1)</script> %_\\ 𝔘 \u
 
 const concreteRoute = (r: RegisteredRoute) => concreteUrl(r.url, (r.schema as { params?: unknown } | undefined)?.params);
 
-type Schema = { type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; enum?: unknown[]; items?: Schema; minItems?: number; maxLength?: number; minLength?: number; minimum?: number; format?: string; pattern?: string };
+type Schema = { anyOf?: Schema[]; type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; enum?: unknown[]; items?: Schema; minItems?: number; maxLength?: number; minLength?: number; minimum?: number; format?: string; pattern?: string };
+
+/** A nullable schema (TypeBox writes `anyOf: [T, null]`) stands for its non-null branch. */
+const unwrap = (s: Schema): Schema => (s.anyOf ? unwrap(s.anyOf.find((b) => b.type !== 'null') ?? s.anyOf[0]) : s);
 
 /** A value that satisfies the schema's shape, with hostile text wherever free text is allowed. */
-function sample(s: Schema): unknown {
+function sample(schema: Schema): unknown {
+  const s = unwrap(schema);
   const type = Array.isArray(s.type) ? s.type.find((x) => x !== 'null') : s.type;
   if (s.enum) return s.enum[0];
   switch (type) {
@@ -41,7 +45,7 @@ function sample(s: Schema): unknown {
 }
 
 const bodyRoutes = (): RegisteredRoute[] => t.app.routes.filter((r) => r.hasBody && r.url.startsWith('/api/'));
-const bodySchema = (r: RegisteredRoute) => (r.schema as { body: Schema }).body;
+const bodySchema = (r: RegisteredRoute) => unwrap((r.schema as { body: Schema }).body);
 
 beforeAll(async () => {
   t = await testApp();
@@ -74,7 +78,8 @@ describe('bad input gets 4xx, never 500', () => {
   it('wrong field types → 400 naming the field', async () => {
     for (const r of bodyRoutes()) {
       const props = Object.entries(bodySchema(r).properties ?? {});
-      const [name, s] = props[0];
+      const [name, field] = props[0];
+      const s = unwrap(field);
       const wrong = (Array.isArray(s.type) ? s.type : [s.type]).includes('string') ? { nested: true } : 'not-a-number-or-list';
       const res = await admin.request(r.method as never, concreteRoute(r), { [name]: wrong });
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(400);

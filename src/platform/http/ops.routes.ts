@@ -5,38 +5,55 @@ import type client from 'prom-client';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { AppError, errors } from './problem';
+import { Binary, Enum, Json, Type, typed } from './schema';
+
+const tags = ['ops'];
+const Readiness = Type.Object({ status: Enum(['ready', 'starting', 'unavailable']), database: Enum(['up', 'down']) });
+const NotReady = Type.Object(Readiness.properties, { description: 'Not ready: the database is down or start-up has not finished' });
 
 export async function opsRoutes(app: FastifyInstance, deps: { db: Db; metrics: client.Registry; ready: () => boolean; metricsToken?: string }) {
-  app.get(
+  const api = typed(app);
+
+  api.get(
     '/healthz',
-    { config: { auth: 'public' }, schema: { tags: ['ops'], summary: 'The process is alive', response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } },
-    async () => ({ status: 'ok' }),
+    { config: { auth: 'public' }, schema: { tags, summary: 'The process is alive', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
   );
 
-  app.get('/readyz', { config: { auth: 'public' }, schema: { tags: ['ops'], summary: 'The database answers and start-up has finished' } }, async (req, reply) => {
-    try {
-      await deps.db.execute(sql`select 1`);
-    } catch (err) {
-      req.log.warn({ err }, 'readiness: database down');
-      return reply.code(503).send({ status: 'unavailable', database: 'down' });
-    }
-    if (!deps.ready()) return reply.code(503).send({ status: 'starting', database: 'up' });
-    return { status: 'ready', database: 'up' };
-  });
+  // 503 carries the same shape as 200 (which part is not ready), not a problem: load balancers read it.
+  api.get(
+    '/readyz',
+    { config: { auth: 'public' }, schema: { tags, summary: 'The database answers and start-up has finished', response: { 200: Readiness, 503: NotReady } } },
+    async (req, reply) => {
+      try {
+        await deps.db.execute(sql`select 1`);
+      } catch (err) {
+        req.log.warn({ err }, 'readiness: database down');
+        return reply.code(503).send({ status: 'unavailable', database: 'down' });
+      }
+      if (!deps.ready()) return reply.code(503).send({ status: 'starting', database: 'up' });
+      return { status: 'ready', database: 'up' } as const;
+    },
+  );
 
   // The OpenAPI document at the address the contract names (Swagger UI also serves it under /api/docs).
-  app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  api.get(
+    '/api/openapi.json',
+    { config: { auth: 'public' }, schema: { hide: true, summary: 'The OpenAPI 3.1 document of this API', response: { 200: Json } } },
+    async () => app.swagger() as unknown as Record<string, unknown>,
+  );
 
   // Per-route timings tell an attacker what is slow: a token (DQ_METRICS_TOKEN) or a loopback client only.
-  app.get(
+  api.get(
     '/metrics',
     {
       config: { auth: 'public' },
       schema: {
-        tags: ['ops'],
+        tags,
         summary: 'Prometheus metrics',
         description: 'Send `Authorization: Bearer <DQ_METRICS_TOKEN>`; without a configured token only clients on the loopback address may read it.',
         hide: false,
+        response: { 200: Binary('text/plain', 'Metrics in the Prometheus text exposition format (text/plain; version=0.0.4)') },
       },
     },
     async (req, reply) => {

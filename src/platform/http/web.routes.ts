@@ -6,7 +6,13 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './problem';
+import { Binary, typed } from './schema';
 import { sendProblem } from './server';
+
+// Fresh objects per route: the server adds the problem responses to each route's own response map.
+const page = () => ({ 200: Binary('text/html', "The web app's page (its index.html; the client-side router takes over)") });
+const asset = () => ({ 200: Binary('*/*', 'A built asset (script, style sheet, font, image) in its own media type') });
+const favicon = () => ({ 200: Binary('image/svg+xml', 'The platform icon') });
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 
@@ -18,6 +24,7 @@ const APPS = [
 ];
 
 export async function webRoutes(app: FastifyInstance, dist = WEB_DIST) {
+  const api = typed(app);
   // serve:false: only reply.sendFile; our own routes below declare who may call them.
   await app.register(fastifyStatic, { root: dist, serve: false });
 
@@ -29,7 +36,7 @@ export async function webRoutes(app: FastifyInstance, dist = WEB_DIST) {
     return reply.sendFile(file);
   };
 
-  app.get('/assets/*', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+  api.get('/assets/*', { config: { auth: 'public' }, schema: { hide: true, summary: 'A built asset of the web apps', response: asset() } }, async (req, reply) => {
     const rel = (req.params as { '*': string })['*'];
     if (rel.includes('..') || !fs.existsSync(path.join(dist, 'assets', rel))) {
       return sendProblem(reply, req, new AppError(404, 'not-found', 'Not found', 'no such asset'));
@@ -42,11 +49,11 @@ export async function webRoutes(app: FastifyInstance, dist = WEB_DIST) {
   // With ignoreTrailingSlash, the prefix route answers both `/console` and `/console/`; the wildcard
   // answers the app's client-side routes. Assets use absolute /assets/ URLs, so no redirect is needed.
   for (const a of APPS) {
-    app.get(a.prefix, { config: { auth: 'public' }, schema: { hide: true } }, sendApp(a.file));
-    app.get(`${a.prefix}/*`, { config: { auth: 'public' }, schema: { hide: true } }, sendApp(a.file));
+    api.get(a.prefix, { config: { auth: 'public' }, schema: { hide: true, summary: `The ${a.prefix.slice(1)} web app`, response: page() } }, sendApp(a.file));
+    api.get(`${a.prefix}/*`, { config: { auth: 'public' }, schema: { hide: true, summary: `A client-side route of the ${a.prefix.slice(1)} web app`, response: page() } }, sendApp(a.file));
   }
-  app.get('/', { config: { auth: 'public' }, schema: { hide: true } }, sendApp('portal/index.html'));
-  app.get('/favicon.ico', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+  api.get('/', { config: { auth: 'public' }, schema: { hide: true, summary: 'The citizen portal', response: page() } }, sendApp('portal/index.html'));
+  api.get('/favicon.ico', { config: { auth: 'public' }, schema: { hide: true, summary: 'The platform icon (SVG)', response: favicon() } }, async (_req, reply) =>
     reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(fs.readFileSync(FAVICON)),
   );
 

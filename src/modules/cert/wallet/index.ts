@@ -3,7 +3,7 @@
 // (issue 4, part "wallet").
 import type { JobQueue } from '../../../platform/jobs/queue';
 import type { WalletService } from './wallet.service';
-export { WalletService, effectiveStatus, type WalletDeps, type VerificationAnswer } from './wallet.service';
+export { WalletService, effectiveStatus, type WalletDeps, type VerificationAnswer, type CertificateConsent, type ConsentAnswer, type ConsentRequest } from './wallet.service';
 export { walletRoutes } from './wallet.routes';
 
 const PURGE_JOB = 'wallet.purge-expired';

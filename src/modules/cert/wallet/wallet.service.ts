@@ -5,14 +5,13 @@
 // This file is the façade the rest of the platform uses; the work is done in its rooms:
 // wallet.core.ts (dependencies, the holder's view, look-ups), wallet.holdings.ts (claiming and the wallet),
 // wallet.credentials.ts (credentials and presentation handles), wallet.verifier.ts (requests and
-// verification), wallet.hall.ts (the service hall's port).
+// verification), wallet.consents.ts (certificates used with the holder's consent).
 import type { Actor } from '../../../platform/auth/actor';
 import type { Page } from '../../../platform/http/paging';
-import type { CertificateRef, CertificateWallet, ResolvedCertificate, WalletAnswer } from '../../svc';
 import type { StatusListCache } from './status';
 import { type WalletCertificateView, WalletCore } from './wallet.core';
 import { WalletCredentials } from './wallet.credentials';
-import { WalletHall } from './wallet.hall';
+import { type CertificateConsent, type ConsentAnswer, type ConsentRequest, WalletConsents } from './wallet.consents';
 import { WalletHoldings } from './wallet.holdings';
 import type { VerificationAnswer, WalletDeps } from './wallet.model';
 import { WalletVerifier } from './wallet.verifier';
@@ -20,20 +19,21 @@ import { WalletVerifier } from './wallet.verifier';
 export { effectiveStatus, HANDLE_PREFIX, REQUEST_PREFIX } from './wallet.model';
 export type { EffectiveStatus, VerificationAnswer, WalletDeps } from './wallet.model';
 export type { WalletCertificateView } from './wallet.core';
+export type { CertificateConsent, ConsentAnswer, ConsentRefusal, ConsentRequest } from './wallet.consents';
 
 export class WalletService {
   private readonly core: WalletCore;
   private readonly holdings: WalletHoldings;
   private readonly credentials: WalletCredentials;
   private readonly verifier: WalletVerifier;
-  private readonly hall: WalletHall;
+  private readonly consents: WalletConsents;
 
   constructor(readonly deps: WalletDeps) {
     this.core = new WalletCore(deps);
     this.holdings = new WalletHoldings(this.core);
     this.credentials = new WalletCredentials(this.core);
     this.verifier = new WalletVerifier(this.core);
-    this.hall = new WalletHall(this.core);
+    this.consents = new WalletConsents(this.core);
   }
 
   get statusLists(): StatusListCache {
@@ -100,19 +100,15 @@ export class WalletService {
     return this.verifier.verificationsOfMine(actor, f);
   }
 
-  // ---- service hall (wallet.hall.ts) ----------------------------------------------------------------------
+  // ---- consented use (wallet.consents.ts) -------------------------------------------------------------------
 
-  /** The service hall's port: a certificate the applicant claimed, chosen by them (that choice is the consent). */
-  applicationWallet(): CertificateWallet {
-    return this.hall.applicationWallet();
+  /** The holder chooses a claimed certificate for a purpose: checked (holder, status, validity) and recorded. */
+  consentToUse(holderUserId: string, ref: ConsentRequest): Promise<ConsentAnswer> {
+    return this.consents.consentToUse(holderUserId, ref);
   }
 
-  resolveForApplication(holderUserId: string, ref: CertificateRef): Promise<WalletAnswer> {
-    return this.hall.resolveForApplication(holderUserId, ref);
-  }
-
-  /** The latest consent (the verification made when the applicant chose it), for the officer's view. */
-  consentOf(holderUserId: string, certificateId: string): Promise<ResolvedCertificate | null> {
-    return this.hall.consentOf(holderUserId, certificateId);
+  /** The latest consent recorded for the holder's certificate (what another party may see). */
+  latestConsent(holderUserId: string, certificateId: string): Promise<CertificateConsent | null> {
+    return this.consents.latestConsent(holderUserId, certificateId);
   }
 }

@@ -11,13 +11,26 @@ import { P } from '../../../platform/auth/permissions';
 import { sha256Hex } from '../../../platform/crypto/secrets';
 import { type Db, inTransaction } from '../../../platform/db/client';
 import { AppError } from '../../../platform/http/problem';
+import { NoContent, Str, Type, typed } from '../../../platform/http/schema';
 import { CSRF_COOKIE, SESSION_COOKIE, withRequest } from '../../../platform/http/server';
 import type { JobQueue } from '../../../platform/jobs/queue';
 import type { OrgService } from '../../org';
 import { purgeExpiredPayloads, withTransaction } from './oidc.adapter';
-import { OidcClientService, SUPPORTED_SCOPES, type NewOidcClient } from './oidc.clients';
+import { OidcClientService, SUPPORTED_SCOPES } from './oidc.clients';
 import { loadSigningKeys } from './oidc.keys';
 import { createOidcProvider, INTERACTION_PATH, OIDC_PREFIX } from './oidc.provider';
+import {
+  ClientIdParams,
+  ClientSchema,
+  discoveryResponses,
+  LangOnly,
+  NewClientBody,
+  NewClientSchema,
+  pageResponses,
+  providerResponses,
+  redirectResponses,
+  UidParams,
+} from './oidc.schemas';
 import { consentPage, errorPage, type ErrorKey, type InteractionView, type Lang, loginPage, pickLang, totpPage } from './oidc.views';
 
 export interface OidcRouteDeps {
@@ -39,28 +52,13 @@ export async function ensureOidcSchedules(queue: JobQueue): Promise<void> {
   await queue.schedule('oidc.purge.hourly', OIDC_PURGE_JOB, 3600);
 }
 
-const clientSchema = {
-  type: 'object',
-  properties: {
-    clientId: { type: 'string' },
-    name: { type: 'string' },
-    redirectUris: { type: 'array', items: { type: 'string' } },
-    postLogoutRedirectUris: { type: 'array', items: { type: 'string' } },
-    clientType: { type: 'string', enum: ['confidential', 'public'] },
-    scopes: { type: 'array', items: { type: 'string' } },
-    createdAt: { type: 'string' },
-    disabledAt: { type: ['string', 'null'] },
-  },
-} as const;
-
-const uriList = (minItems: number) => ({ type: 'array', minItems, maxItems: 20, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 2000 } }) as const;
-
 const LANG_COOKIE = 'dq_oidc_lang';
 const PUBLIC_FORM = { auth: 'public', csrfExempt: true } as const;
 const HTML_HEADERS = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
 
 export async function oidcRoutes(app: FastifyInstance, deps: OidcRouteDeps) {
   const { config, db, auth, log } = deps;
+  const api = typed(app);
   const clients = new OidcClientService(db, config);
   const signingKeys = await loadSigningKeys(db, config.masterKey);
 
@@ -90,8 +88,21 @@ export async function oidcRoutes(app: FastifyInstance, deps: OidcRouteDeps) {
       reply.raw.setHeader('x-request-id', String(req.id));
       await callback(req.raw, reply.raw);
     };
-    scope.route({ method: ['GET', 'OPTIONS'], url: '/.well-known/openid-configuration', config: PUBLIC_FORM, schema: { hide: true }, handler });
-    scope.route({ method: ['GET', 'POST', 'OPTIONS'], url: `${OIDC_PREFIX}/*`, config: PUBLIC_FORM, schema: { hide: true }, handler });
+    // The reply is hijacked (oidc-provider writes the raw response): these schemas document, they do not serialise.
+    scope.route({
+      method: ['GET', 'OPTIONS'],
+      url: '/.well-known/openid-configuration',
+      config: PUBLIC_FORM,
+      schema: { hide: true, summary: 'OpenID Connect discovery', response: discoveryResponses() },
+      handler,
+    });
+    scope.route({
+      method: ['GET', 'POST', 'OPTIONS'],
+      url: `${OIDC_PREFIX}/*`,
+      config: PUBLIC_FORM,
+      schema: { hide: true, summary: 'The OpenID Connect provider (authorization, token, userinfo, JWKS, revocation, introspection, end session)', response: providerResponses() },
+      handler,
+    });
   });
 
   // ---- interaction pages -------------------------------------------------------------------
@@ -103,7 +114,7 @@ export async function oidcRoutes(app: FastifyInstance, deps: OidcRouteDeps) {
   };
 
   /** The interaction this browser is in (its signed, path-scoped cookie), or null after an error page was sent. */
-  async function loadInteraction(req: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply): Promise<Interaction | null> {
+  async function loadInteraction(req: Pick<FastifyRequest, 'raw' | 'log'> & { params: { uid: string } }, reply: FastifyReply): Promise<Interaction | null> {
     try {
       const d = await getProvider().interactionDetails(req.raw, reply.raw);
       if (d.uid === req.params.uid) return d;
@@ -136,12 +147,9 @@ export async function oidcRoutes(app: FastifyInstance, deps: OidcRouteDeps) {
   /** Only a plain "nobody is signed in" may be satisfied by the portal session; prompt=login and max_age need a fresh sign-in. */
   const portalSessionSuffices = (d: Interaction) => d.prompt.reasons.every((r) => r === 'no_session') && d.params.max_age === undefined;
 
-  const uidParams = { type: 'object', required: ['uid'], properties: { uid: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$' } } } as const;
-  const langOnly = { type: 'object', properties: { lang: { type: 'string', maxLength: 10 } } } as const;
-
-  app.get<{ Params: { uid: string }; Querystring: { lang?: string } }>(
+  api.get(
     `${INTERACTION_PATH}/:uid`,
-    { config: PUBLIC_FORM, schema: { hide: true, params: uidParams, querystring: langOnly } },
+    { config: PUBLIC_FORM, schema: { hide: true, summary: 'The page of an interaction step: sign-in or consent', params: UidParams, querystring: LangOnly, response: pageResponses() } },
     async (req, reply) => {
       const d = await loadInteraction(req, reply);
       if (!d) return reply;
@@ -168,7 +176,7 @@ export async function oidcRoutes(app: FastifyInstance, deps: OidcRouteDeps) {
     },
   );
 
-  app.post<{ Params: { uid: string }; Body: { username?: string; password?: string; lang?: string } }>(
+  api.post(
     `${INTERACTION_PATH}/:uid/login`,
     {
       config: {
@@ -181,8 +189,10 @@ export async function oidcRoutes(app: FastifyInstance, deps: OidcRouteDeps) {
       },
       schema: {
         hide: true,
-        params: uidParams,
-        body: { type: 'object', properties: { username: { type: 'string', maxLength: 64 }, password: { type: 'string', maxLength: 256 }, lang: { type: 'string', maxLength: 10 } } },
+        summary: 'Sign in with username and password within an interaction',
+        params: UidParams,
+        body: Type.Object({ username: Type.Optional(Str(64)), password: Type.Optional(Str(256)), lang: Type.Optional(Str(10)) }),
+        response: pageResponses(),
       },
     },
     async (req, reply) => {
@@ -219,11 +229,17 @@ export async function oidcRoutes(app: FastifyInstance, deps: OidcRouteDeps) {
     },
   );
 
-  app.post<{ Params: { uid: string }; Body: { code?: string; lang?: string } }>(
+  api.post(
     `${INTERACTION_PATH}/:uid/totp`,
     {
       config: { ...PUBLIC_FORM, rateLimit: { max: 10, timeWindow: '1 minute' } },
-      schema: { hide: true, params: uidParams, body: { type: 'object', properties: { code: { type: 'string', maxLength: 20 }, lang: { type: 'string', maxLength: 10 } } } },
+      schema: {
+        hide: true,
+        summary: 'The second factor of a sign-in within an interaction',
+        params: UidParams,
+        body: Type.Object({ code: Type.Optional(Str(20)), lang: Type.Optional(Str(10)) }),
+        response: pageResponses(),
+      },
     },
     async (req, reply) => {
       const d = await loadInteraction(req, reply);
@@ -250,9 +266,9 @@ export async function oidcRoutes(app: FastifyInstance, deps: OidcRouteDeps) {
     },
   );
 
-  app.post<{ Params: { uid: string }; Body: { lang?: string } }>(
+  api.post(
     `${INTERACTION_PATH}/:uid/confirm`,
-    { config: PUBLIC_FORM, schema: { hide: true, params: uidParams, body: langOnly } },
+    { config: PUBLIC_FORM, schema: { hide: true, summary: 'Grant the consent asked for', params: UidParams, body: LangOnly, response: redirectResponses() } },
     async (req, reply) => {
       const d = await loadInteraction(req, reply);
       if (!d) return reply;
@@ -284,9 +300,9 @@ export async function oidcRoutes(app: FastifyInstance, deps: OidcRouteDeps) {
     },
   );
 
-  app.post<{ Params: { uid: string }; Body: { lang?: string } }>(
+  api.post(
     `${INTERACTION_PATH}/:uid/abort`,
-    { config: PUBLIC_FORM, schema: { hide: true, params: uidParams, body: langOnly } },
+    { config: PUBLIC_FORM, schema: { hide: true, summary: 'Refuse consent or abandon the sign-in (access_denied to the client)', params: UidParams, body: LangOnly, response: redirectResponses() } },
     async (req, reply) => {
       const d = await loadInteraction(req, reply);
       if (!d) return reply;
@@ -303,47 +319,38 @@ export async function oidcRoutes(app: FastifyInstance, deps: OidcRouteDeps) {
   );
 
   // ---- client registry (administrators) -------------------------------------------------------
-  app.get(
+  api.get(
     '/api/oidc/clients',
     {
       config: { auth: P.oidcClientManage },
-      schema: { tags: ['oidc'], summary: 'Registered OpenID Connect clients (relying parties)', response: { 200: { type: 'object', properties: { items: { type: 'array', items: clientSchema } } } } },
+      schema: { tags: ['oidc'], summary: 'Registered OpenID Connect clients (relying parties)', response: { 200: Type.Object({ items: Type.Array(ClientSchema) }) } },
     },
     async () => ({ items: await clients.list() }),
   );
 
-  app.post<{ Body: NewOidcClient }>(
+  api.post(
     '/api/oidc/clients',
     {
       config: { auth: P.oidcClientManage },
       schema: {
         tags: ['oidc'],
         summary: 'Register a client; a confidential client’s secret is in this response only',
-        body: {
-          type: 'object',
-          required: ['name', 'redirectUris', 'clientType'],
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 100 },
-            redirectUris: uriList(1),
-            postLogoutRedirectUris: uriList(0),
-            clientType: { type: 'string', enum: ['confidential', 'public'] },
-            scopes: { type: 'array', maxItems: SUPPORTED_SCOPES.length, uniqueItems: true, items: { type: 'string', enum: [...SUPPORTED_SCOPES] } },
-          },
-        },
-        response: { 201: { ...clientSchema, properties: { ...clientSchema.properties, clientSecret: { type: ['string', 'null'] } } } },
+        body: NewClientBody,
+        response: { 201: NewClientSchema },
       },
     },
     async (req, reply) => reply.code(201).send(await clients.create(req.actor!, req.body)),
   );
 
-  app.delete<{ Params: { clientId: string } }>(
+  api.delete(
     '/api/oidc/clients/:clientId',
     {
       config: { auth: P.oidcClientManage },
       schema: {
         tags: ['oidc'],
         summary: 'Disable a client: it can no longer sign users in, and its tokens stop working',
-        params: { type: 'object', required: ['clientId'], properties: { clientId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$' } } },
+        params: ClientIdParams,
+        response: { 204: NoContent },
       },
     },
     async (req, reply) => {

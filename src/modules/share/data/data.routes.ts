@@ -124,7 +124,7 @@ export async function dataRoutes(app: FastifyInstance, data: DataStore) {
       if (r.load.state === 'rejected') {
         // A problem document that carries the batch result: not one of the route's success shapes, so it is
         // sent past the typed reply (the route's 4XX is the problem schema, which allows extension members).
-        return (reply as FastifyReply).code(422).send({ type: 'https://digital-qingdao.example/problems/batch-rejected', title: 'Batch rejected', status: 422, detail: r.load.error, ...r });
+        return (reply as FastifyReply).code(422).type('application/problem+json').send({ type: 'https://digital-qingdao.example/problems/batch-rejected', title: 'Batch rejected', status: 422, detail: r.load.error, ...r });
       }
       return reply.code(r.replayed ? 200 : 201).send(r);
     },
