@@ -21,7 +21,7 @@ export function RepairView({ repair, locale }: { repair: Repair; locale: Locale 
         column={{ xs: 1, md: 2 }}
         items={[
           { key: 'state', label: t('credit.repair.state'), children: <RepairStateTag state={repair.state} /> },
-          { key: 'subject', label: t('credit.repair.subject'), children: `${repair.subjectName ?? repair.penalty?.subjectName ?? ''} ${repair.subjectCode ?? ''}` },
+          { key: 'subject', label: t('credit.repair.subject'), children: `${repair.penalty?.subjectName ?? ''} ${repair.subjectCode ?? ''}` },
           ...(repair.deptName ? [{ key: 'dept', label: t('credit.repair.dept'), children: repair.deptName }] : []),
           ...(repair.penalty
             ? [
@@ -82,7 +82,7 @@ export function RepairView({ repair, locale }: { repair: Repair; locale: Locale 
                     <strong>{t(`credit.repairAction.${what}`, { defaultValue: t(`credit.repairState.${what}`, { defaultValue: what }) })}</strong>
                     <span className="muted-small"> · {formatDateTime(e.at, locale, false)}</span>
                     {e.actorName && <span className="muted-small"> · {e.actorName}</span>}
-                    {(e.reason || e.note) && <div className="pre-wrap">{e.reason || e.note}</div>}
+                    {e.reason && <div className="pre-wrap">{e.reason}</div>}
                   </div>
                 ),
               };

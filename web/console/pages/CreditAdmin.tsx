@@ -11,7 +11,7 @@ import { formatDateTime } from '../../shared/format';
 import { DataTable, FilterSelect, Toolbar, usePagedList } from '../components/DataTable';
 import { QueryError } from '../components/QueryError';
 import { useLocale, useSave } from '../hooks';
-import type { CreditLimits, Endpoint, OutboxDelivery, Regime } from '../../shared/credit/types';
+import type { CreditLimits, Endpoint, EndpointInput, OutboxDelivery, Regime } from '../../shared/credit/types';
 import '../credit/credit.css';
 
 const SEVERITIES = ['minor', 'ordinary', 'serious'];
@@ -148,9 +148,9 @@ function Regimes() {
 
 function Endpoints() {
   const { t } = useTranslation();
-  const [form] = Form.useForm<{ items: Endpoint[] }>();
+  const [form] = Form.useForm<{ items: (EndpointInput & Partial<Endpoint>)[] }>();
   const q = useQuery({ queryKey: ['credit', 'endpoints'], queryFn: () => api.get<Endpoint[] | { items: Endpoint[] }>('/api/credit/endpoints') });
-  const save = useSave((items: Endpoint[]) => api.put('/api/credit/endpoints', { items }), { refresh: 'credit', ok: () => t('console.c.saved') });
+  const save = useSave((items: EndpointInput[]) => api.put('/api/credit/endpoints', { items }), { refresh: 'credit', ok: () => t('console.c.saved') });
   return (
     <Card variant="borderless" size="small">
       <Typography.Paragraph type="secondary">{t('credit.admin.endpointsHelp')}</Typography.Paragraph>
@@ -255,7 +255,7 @@ function Outbox() {
         size="small"
         scroll={{ x: 1000 }}
         columns={[
-          { title: t('credit.admin.event'), key: 'event', render: (_, d) => <code>{d.event ?? d.topic ?? '—'}</code> },
+          { title: t('credit.admin.event'), key: 'event', render: (_, d) => <code>{d.event ?? '—'}</code> },
           { title: t('credit.admin.endpoint'), key: 'ep', render: (_, d) => d.endpointName ?? d.endpointId ?? '—' },
           { title: t('console.c.status'), dataIndex: 'status', width: 100, render: (s: string) => <Tag color={colour(s)}>{t(`credit.outboxStatus.${s}`, { defaultValue: s })}</Tag> },
           { title: t('credit.admin.attempts'), dataIndex: 'attempts', width: 80 },

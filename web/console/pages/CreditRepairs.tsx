@@ -13,7 +13,7 @@ import { useLocale, useSave } from '../hooks';
 import { RepairStateTag, day } from '../credit/common';
 import { RepairView } from '../credit/RepairView';
 import { isPast, repairDeadlines } from '../../shared/credit/deadlines';
-import type { Repair } from '../../shared/credit/types';
+import type { Repair, RepairRow } from '../../shared/credit/types';
 import '../credit/credit.css';
 
 const STATES = ['submitted', 'accepted', 'material_requested', 'resubmitted', 'withdrawn', 'synced', 'rejected'];
@@ -21,14 +21,14 @@ const CLOSED = ['rejected', 'withdrawn', 'synced', 'draft'];
 type Op = 'accept' | 'request-material' | 'approve' | 'reject';
 
 /** The deadline that matters now: acceptance while not accepted, then the decision. */
-function nextDeadline(r: Repair): { key: string; at: string } | null {
+function nextDeadline(r: RepairRow): { key: string; at: string } | null {
   if (CLOSED.includes(r.state)) return null;
   const all = repairDeadlines(r);
   const want = r.state === 'submitted' || r.state === 'resubmitted' ? 'accept' : 'decide';
   return all.find((d) => d.key === want) ?? all[0] ?? null;
 }
 
-function isOverdue(r: Repair): boolean {
+function isOverdue(r: RepairRow): boolean {
   if (r.overdue !== undefined) return r.overdue;
   const d = nextDeadline(r);
   return !!d && isPast(d.at);
@@ -126,7 +126,7 @@ export default function CreditRepairs() {
   const locale = useLocale();
   const [state, setState] = useState<string | undefined>();
   const [open, setOpen] = useState<string | null>(null);
-  const list = usePagedList<Repair>(['credit', 'repairs'], '/api/credit/repairs', { state });
+  const list = usePagedList<RepairRow>(['credit', 'repairs'], '/api/credit/repairs', { state });
   return (
     <div className="page">
       <Typography.Title level={4} className="page-title">
@@ -137,7 +137,7 @@ export default function CreditRepairs() {
         <Toolbar>
           <FilterSelect placeholder={t('credit.repair.state')} value={state} onChange={setState} width={160} options={STATES.map((s) => ({ value: s, label: t(`credit.repairState.${s}`) }))} />
         </Toolbar>
-        <DataTable<Repair>
+        <DataTable<RepairRow>
           {...list}
           rowKey="id"
           size="middle"
@@ -156,7 +156,7 @@ export default function CreditRepairs() {
                 </div>
               ),
             },
-            { title: t('credit.repair.docNo'), key: 'doc', width: 220, render: (_, r) => r.documentNo ?? (r.penalty?.record.CF_WSH as string | undefined) ?? '—' },
+            { title: t('credit.repair.docNo'), key: 'doc', width: 220, render: (_, r) => r.documentNo ?? '—' },
             { title: t('credit.repair.state'), dataIndex: 'state', width: 120, render: (s: string) => <RepairStateTag state={s} /> },
             { title: t('credit.repair.submittedAt'), dataIndex: 'submittedAt', width: 160, render: (v: string | null) => (v ? formatDateTime(v, locale, false) : '—') },
             {
@@ -180,7 +180,7 @@ export default function CreditRepairs() {
                 );
               },
             },
-            ...actionsColumn<Repair>(t, (r) => <RowButton onClick={() => setOpen(r.id)}>{t('credit.repair.review')}</RowButton>, { width: 100 }),
+            ...actionsColumn<RepairRow>(t, (r) => <RowButton onClick={() => setOpen(r.id)}>{t('credit.repair.review')}</RowButton>, { width: 100 }),
           ]}
         />
       </Card>

@@ -13,7 +13,7 @@ import { ConfirmRowButton, DataTable, FilterSelect, usePagedList } from '../comp
 import { FormModal } from '../components/FormModal';
 import { ShowOnceModal } from '../components/ShowOnceModal';
 import { useCan, useLocale, useSave } from '../hooks';
-import { LEVELS, type Member, type Subsystem } from '../share/catalogue-types';
+import { LEVELS, type Member, type MemberDetail, type Subsystem } from '../share/catalogue-types';
 
 const c = 'console.share.cat';
 
@@ -84,7 +84,7 @@ function MemberSubsystems({ member }: { member: Member }) {
   const can = useCan();
   const [adding, setAdding] = useState(false);
   const [form] = Form.useForm<{ code: string; name: string; description?: string }>();
-  const detail = useQuery({ queryKey: ['share-members', 'one', member.id], queryFn: () => api.get<Member & { subsystems: Subsystem[]; canManage: boolean }>(`/api/share/members/${member.id}`) });
+  const detail = useQuery({ queryKey: ['share-members', 'one', member.id], queryFn: () => api.get<MemberDetail>(`/api/share/members/${member.id}`) });
   const add = useSave((v: { code: string; name: string; description?: string }) => api.post<Subsystem>('/api/share/subsystems', { ...v, memberId: member.id }), {
     refresh: 'share-members',
     ok: (s) => t(`${c}.dir.subsystemCreated`, { id: s.xroadId }),

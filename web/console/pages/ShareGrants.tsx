@@ -90,7 +90,7 @@ function GrantsTab({ highlight, onCalls }: { highlight: string | null; onCalls: 
             key: 'consumer',
             width: 250,
             render: (_, r) => {
-              const id = r.consumerXroadId ?? r.consumerSubsystem?.xroadId ?? r.consumerSubsystemId;
+              const id = r.consumerXroadId ?? r.consumerSubsystemId;
               return (
                 <div className="cell-stack">
                   <span>{id.split('/').slice(-2).join(' / ')}</span>
@@ -105,8 +105,8 @@ function GrantsTab({ highlight, onCalls }: { highlight: string | null; onCalls: 
             width: 190,
             render: (_, r) => (
               <div className="cell-stack">
-                <span>{r.resource?.name ?? r.resourceName ?? names.get(r.resourceId) ?? r.resourceCode}</span>
-                <code className="muted-code">{r.resource?.code ?? r.resourceCode}</code>
+                <span>{names.get(r.resourceId) ?? r.resourceCode}</span>
+                <code className="muted-code">{r.resourceCode}</code>
               </div>
             ),
           },
@@ -336,7 +336,7 @@ function CallsTab({ grantId, onClearGrant }: { grantId: string | null; onClearGr
             ),
           },
           { title: t(`${g}.rows`), dataIndex: 'rows', width: 70, align: 'right' },
-          { title: t(`${g}.bytes`), key: 'bytes', width: 90, align: 'right', render: (_, r) => formatBytes(r.responseBytes ?? r.bytes) },
+          { title: t(`${g}.bytes`), key: 'bytes', width: 90, align: 'right', render: (_, r) => formatBytes(r.responseBytes) },
           { title: t(`${g}.ms`), dataIndex: 'durationMs', width: 80, align: 'right' },
           {
             title: t(`${g}.hash`),

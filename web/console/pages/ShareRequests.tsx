@@ -10,7 +10,7 @@ import { DataTable, RowButton, Toolbar, actionsColumn, usePagedList } from '../c
 import { useCan, useLocale } from '../hooks';
 import { DueCell, LevelTag, RequestStateTag } from '../share/exchange-common';
 import { NewRequestModal } from '../share/request-form';
-import { REQUEST_STATES, consumerLabel, providerOf, resourceLabel, type Box, type RequestState, type ShareRequest } from '../share/exchange-types';
+import { REQUEST_STATES, consumerLabel, providerOf, resourceLabel, type Box, type RequestState, type ShareRequestRow } from '../share/exchange-types';
 import '../share/exchange-pages.css';
 
 function RequestTable({ box }: { box: Box }) {
@@ -19,7 +19,7 @@ function RequestTable({ box }: { box: Box }) {
   const nav = useNavigate();
   const [state, setState] = useState<RequestState | undefined>();
   const [overdue, setOverdue] = useState(false);
-  const list = usePagedList<ShareRequest>(['share', 'requests', box], '/api/share/requests', { box, state, overdue: overdue || undefined });
+  const list = usePagedList<ShareRequestRow>(['share', 'requests', box], '/api/share/requests', { box, state, overdue: overdue || undefined });
   const c = 'console.share.ex.c';
   return (
     <>
@@ -39,7 +39,7 @@ function RequestTable({ box }: { box: Box }) {
           {t('console.share.ex.list.overdueOnly')}
         </Checkbox>
       </Toolbar>
-      <DataTable<ShareRequest>
+      <DataTable<ShareRequestRow>
         {...list}
         rowKey="id"
         size="middle"
@@ -105,9 +105,9 @@ function RequestTable({ box }: { box: Box }) {
             },
           },
           { title: t(`${c}.step`), dataIndex: 'currentStep', width: 100, render: (s: string | null) => (s ? t(`console.share.ex.step.${s}`, { defaultValue: s }) : '—') },
-          { title: t(`${c}.due`), key: 'due', width: 160, render: (_, r) => <DueCell dueDate={r.dueDate} dueAt={r.dueAt} overdue={r.overdue} escalationLevel={r.escalationLevel} /> },
+          { title: t(`${c}.due`), key: 'due', width: 160, render: (_, r) => <DueCell dueDate={r.dueDate} overdue={r.overdue} escalationLevel={r.escalationLevel} /> },
           { title: t(`${c}.state`), dataIndex: 'state', width: 120, render: (s: string) => <RequestStateTag state={s} /> },
-          ...actionsColumn<ShareRequest>(t, (r) => <RowButton onClick={() => nav(`/share/requests/${r.id}`)}>{t(`${c}.open`)}</RowButton>, { width: 70 }),
+          ...actionsColumn<ShareRequestRow>(t, (r) => <RowButton onClick={() => nav(`/share/requests/${r.id}`)}>{t(`${c}.open`)}</RowButton>, { width: 70 }),
         ]}
       />
     </>

@@ -1,68 +1,14 @@
-// Shapes of the seal API's answers (src/modules/seal/seal.service.ts).
-export type SealState = 'active' | 'superseded' | 'revoked';
+// Shapes of the seal API's answers, taken from the server's OpenAPI document (../../shared/api-types.ts).
+import type { ItemOf, ResponseOf } from '../../shared/api-types';
 
-export interface CertificateDetails {
-  subject: string;
-  issuer: string;
-  serial: string;
-  notBefore: string;
-  notAfter: string;
-  keyAlgorithm: string;
-  keyUsage: string[];
-  sha256Fingerprint: string;
-}
+export type Seal = ItemOf<'/api/seal/seals'>;
+export type SealState = Seal['state'];
+export type CertificateDetails = Seal['certificate'];
 
-export interface Seal {
-  id: string;
-  orgId: string;
-  orgCode: string | null;
-  orgName: string;
-  name: string;
-  state: SealState;
-  serial: string;
-  notBefore: string;
-  notAfter: string;
-  revokedAt: string | null;
-  revokedReason: string | null;
-  replacesId: string | null;
-  createdAt: string;
-  certificate: CertificateDetails;
-  certificatePem: string;
-  signings: number;
-}
+export type VerifyReport = ResponseOf<'/api/seal/verify', 'post'>;
+export type VerifiedSignature = VerifyReport['signatures'][number];
 
-export interface VerifiedSignature {
-  signer: string | null;
-  org: string | null;
-  signedAt: string | null;
-  intact: boolean;
-  coversWholeDocument: boolean;
-  chainTrusted: boolean;
-  revoked: boolean;
-  serial: string | null;
-  sealId: string | null;
-  byteRange: number[];
-  reason?: string;
-  detail?: string;
-}
+export type Signing = ItemOf<'/api/seal/signings'>;
 
-export interface VerifyReport {
-  documentSha256: string;
-  size: number;
-  signatures: VerifiedSignature[];
-}
-
-export interface Signing {
-  id: string;
-  sealId: string;
-  fileName: string;
-  size: number;
-  page: number;
-  purpose: 'upload' | 'decision';
-  applicationId: string | null;
-  documentSha256: string;
-  signerName: string;
-  signedAt: string;
-}
-
+// UI-side: the tag colour of each state.
 export const STATE_COLOUR: Record<SealState, string> = { active: 'green', superseded: 'default', revoked: 'red' };

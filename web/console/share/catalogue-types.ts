@@ -1,123 +1,38 @@
-// Shapes of the catalogue and directory API (src/modules/share/catalogue) as the console uses them.
-export const CATEGORIES = ['basic', 'thematic', 'departmental'] as const;
-export const BASIC_KINDS = ['population', 'legal_person', 'natural_resources', 'credit', 'certificates'] as const;
-export const FORMATS = ['table', 'file', 'api'] as const;
-export const SHARING_TYPES = ['unconditional', 'conditional', 'none'] as const;
-export const SHARING_METHODS = ['interface', 'file', 'query'] as const;
-export const OPENING_TYPES = ['unconditional', 'conditional', 'none'] as const;
-export const UPDATE_CYCLES = ['realtime', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'irregular'] as const;
-export const GRADES = ['core', 'important', 'general'] as const;
-export const STATES = ['draft', 'published', 'retired'] as const;
-export const ITEM_TYPES = ['string', 'integer', 'decimal', 'date', 'datetime', 'boolean'] as const;
-export const PERSONAL_KINDS = ['id_number', 'name', 'phone', 'address', 'date_of_birth', 'account'] as const;
-export const LEVELS = ['city', 'district', 'province', 'national'] as const;
+// Shapes of the catalogue and directory API (src/modules/share/catalogue) as the console uses them,
+// taken from the server's OpenAPI document (../../shared/api-types.ts).
+import type { ItemOf, QueryOf, ResponseOf } from '../../shared/api-types';
 
-export type Grade = (typeof GRADES)[number];
-export type ResourceState = (typeof STATES)[number];
+/** A resource: catalogue fields, items, provider, versions and (for managers) the pending draft. */
+export type Resource = ResponseOf<'/api/share/resources/{id}'>;
+/** A resource as the catalogue search lists it. */
+export type ResourceSummary = ItemOf<'/api/share/resources'>;
+/** The catalogue fields of a resource (or of its draft): what the form edits. */
+export type ResourceFields = Omit<NonNullable<Resource['draft']>, 'version' | 'note' | 'updatedAt'>;
+export type DataItem = Resource['items'][number];
 
-export interface DataItem {
-  name: string;
-  label: string;
-  type: (typeof ITEM_TYPES)[number];
-  key?: boolean;
-  required?: boolean;
-  personal?: (typeof PERSONAL_KINDS)[number] | null;
-  change?: boolean;
-}
+export type Facets = ResponseOf<'/api/share/resources/facets'>;
 
-export interface ResourceFields {
-  name: string;
-  summary: string;
-  category: (typeof CATEGORIES)[number];
-  basicKind: (typeof BASIC_KINDS)[number] | null;
-  classification: string;
-  format: (typeof FORMATS)[number];
-  items: DataItem[];
-  sharingType: (typeof SHARING_TYPES)[number];
-  sharingCondition: string | null;
-  sharingMethod: (typeof SHARING_METHODS)[number];
-  openingType: (typeof OPENING_TYPES)[number];
-  updateCycle: (typeof UPDATE_CYCLES)[number];
-  relatedCodes: string[];
-  grade: Grade;
-  legalBasis: string | null;
-  providerSubsystemId: string | null;
-}
+/** An exchange member as the directory lists it (with its subsystem count). */
+export type Member = ItemOf<'/api/share/members'>;
+/** A member with its subsystems. */
+export type MemberDetail = ResponseOf<'/api/share/members/{id}'>;
+/** A subsystem (the directory's list rows add memberCode and memberName). */
+export type Subsystem = ResponseOf<'/api/share/subsystems', 'post'>;
 
-export interface ResourceSummary {
-  id: string;
-  code: string;
-  name: string;
-  state: ResourceState;
-  version: number;
-  draftVersion: number | null;
-  category: string;
-  basicKind: string | null;
-  grade: Grade;
-  sharingType: string;
-  openingType: string;
-  updateCycle: string;
-  format: string;
-  providerMemberId: string;
-  providerName: string;
-  providerOrgId: string | null;
-  publishDate: string | null;
-  itemCount: number;
-  updatedAt: string;
-}
+// UI-side: the options the forms and filters offer, each checked against the server's enum.
+export const CATEGORIES = ['basic', 'thematic', 'departmental'] as const satisfies readonly ResourceFields['category'][];
+export const BASIC_KINDS = ['population', 'legal_person', 'natural_resources', 'credit', 'certificates'] as const satisfies readonly NonNullable<ResourceFields['basicKind']>[];
+export const FORMATS = ['table', 'file', 'api'] as const satisfies readonly ResourceFields['format'][];
+export const SHARING_TYPES = ['unconditional', 'conditional', 'none'] as const satisfies readonly ResourceFields['sharingType'][];
+export const SHARING_METHODS = ['interface', 'file', 'query'] as const satisfies readonly ResourceFields['sharingMethod'][];
+export const OPENING_TYPES = ['unconditional', 'conditional', 'none'] as const satisfies readonly ResourceFields['openingType'][];
+export const UPDATE_CYCLES = ['realtime', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'irregular'] as const satisfies readonly ResourceFields['updateCycle'][];
+export const GRADES = ['core', 'important', 'general'] as const satisfies readonly ResourceFields['grade'][];
+export const STATES = ['draft', 'published', 'retired'] as const satisfies readonly NonNullable<QueryOf<'/api/share/resources'>['state']>[];
+export const ITEM_TYPES = ['string', 'integer', 'decimal', 'date', 'datetime', 'boolean'] as const satisfies readonly DataItem['type'][];
+export const PERSONAL_KINDS = ['id_number', 'name', 'phone', 'address', 'date_of_birth', 'account'] as const satisfies readonly NonNullable<DataItem['personal']>[];
+export const LEVELS = ['city', 'district', 'province', 'national'] as const satisfies readonly Member['level'][];
 
-export interface Member {
-  id: string;
-  instance: string;
-  class: string;
-  code: string;
-  name: string;
-  nameEn: string | null;
-  level: (typeof LEVELS)[number];
-  orgId: string | null;
-  external: boolean;
-  contact: string | null;
-  xroadId: string;
-  createdAt: string;
-  subsystems?: number;
-}
-
-export interface Subsystem {
-  id: string;
-  memberId: string;
-  code: string;
-  name: string;
-  description: string | null;
-  xroadId: string;
-  createdAt: string;
-}
-
-export interface VersionSummary {
-  version: number;
-  state: string;
-  note: string | null;
-  changedBy: string | null;
-  createdAt: string;
-  publishedAt: string | null;
-}
-
-export type Resource = ResourceSummary &
-  ResourceFields & {
-    providerMember: Member;
-    providerSubsystem: Subsystem | null;
-    xroadServiceId: string | null;
-    draft: (ResourceFields & { version: number; note: string | null; updatedAt: string }) | null;
-    versions: VersionSummary[];
-    canManage: boolean;
-    createdAt: string;
-  };
-
-export interface Facets {
-  category: { value: string; count: number }[];
-  grade: { value: string; count: number }[];
-  sharingType: { value: string; count: number }[];
-  provider: { value: string; name: string; code: string; count: number }[];
-}
-
+// UI-side: tag colours.
 export const GRADE_COLOUR: Record<string, string> = { core: 'red', important: 'orange', general: 'default' };
 export const STATE_COLOUR: Record<string, string> = { draft: 'default', published: 'green', retired: 'volcano', superseded: 'default' };

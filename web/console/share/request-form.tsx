@@ -105,7 +105,7 @@ export function NewRequestModal({ open, onClose }: { open: boolean; onClose: () 
                     {o.item?.code}
                   </Typography.Text>
                   <GradeTag grade={o.item?.grade} />
-                  <Typography.Text type="secondary">{o.item?.provider?.name ?? o.item?.providerName}</Typography.Text>
+                  <Typography.Text type="secondary">{o.item?.providerName}</Typography.Text>
                 </Space>
               )}
               fetchOne={(id) => api.get<ResourceOption>(`/api/share/resources/${id}`)}

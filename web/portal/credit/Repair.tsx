@@ -11,7 +11,7 @@ import { useLocale } from '../../shared/i18n';
 import type { Me, Page } from '../../shared/types';
 import { recordSummary } from '../../shared/credit/fields';
 import { materialUrl, repairDeadlines } from '../../shared/credit/deadlines';
-import type { CreditProfile, CreditRecord, MyPenalty, Repair } from '../../shared/credit/types';
+import type { CreditProfile, CreditRecord, MyPenalty, Repair, RepairRow } from '../../shared/credit/types';
 import { uploadFile } from '../../shared/credit/upload';
 import { CreditFrame, RecordCard, Spinner } from './shared';
 
@@ -76,7 +76,7 @@ export function MyPenalties({ me }: { me: Me }) {
   const locale = useLocale();
   const isEnterprise = me.user.kind === 'enterprise';
   const penalties = useQuery({ queryKey: ['credit', 'my', 'penalties'], queryFn: () => api.get<{ items: MyPenalty[] } | MyPenalty[]>('/api/credit/my/penalties'), enabled: isEnterprise });
-  const repairs = useQuery({ queryKey: ['credit', 'my', 'repairs'], queryFn: () => api.get<Page<Repair>>('/api/credit/repairs', { limit: 50 }), enabled: isEnterprise });
+  const repairs = useQuery({ queryKey: ['credit', 'my', 'repairs'], queryFn: () => api.get<Page<RepairRow>>('/api/credit/repairs', { limit: 50 }), enabled: isEnterprise });
   const list = penalties.data ? (Array.isArray(penalties.data) ? penalties.data : penalties.data.items) : [];
   return (
     <CreditFrame title={t('credit.repair.title')} subtitle={me.org?.name}>
@@ -108,7 +108,7 @@ export function MyPenalties({ me }: { me: Me }) {
               {repairs.data?.items.map((r) => (
                 <li key={r.id}>
                   <Link to={`/credit/repairs/${r.id}`} className="card hit" data-testid="my-repair">
-                    <strong>{r.documentNo ?? (r.penalty ? recordSummary('penalty', r.penalty.record).docNo : '')}</strong>
+                    <strong>{r.documentNo ?? ''}</strong>
                     <span className="small muted">{formatDateTime(r.submittedAt ?? r.createdAt, locale, false)}</span>
                     <StateBadge state={r.state} />
                   </Link>
@@ -320,7 +320,7 @@ export function RepairProgress({ me }: { me: Me }) {
         <>
           <section className="card section" aria-label={t('credit.repair.detailTitle')}>
             <div className="section-head">
-              <h2>{r.documentNo ?? (r.penalty ? recordSummary('penalty', r.penalty.record).docNo : '')}</h2>
+              <h2>{r.penalty ? recordSummary('penalty', r.penalty.record).docNo : ''}</h2>
               <StateBadge state={r.state} />
             </div>
             {(r.state === 'withdrawn' || r.state === 'synced') && <p className="note note-good">{t('credit.repair.approvedNote')}</p>}
@@ -390,7 +390,7 @@ export function RepairProgress({ me }: { me: Me }) {
                     <div>
                       <strong>{t(`credit.repairAction.${what}`, { defaultValue: t(`credit.repairState.${what}`, { defaultValue: what }) })}</strong>
                       <span className="muted small"> {formatDateTime(e.at, locale, false)}</span>
-                      {(e.reason || e.note) && <p className="small">{e.reason || e.note}</p>}
+                      {e.reason && <p className="small">{e.reason}</p>}
                     </div>
                   </li>
                 );

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router';
 import { SectionFrame } from '../frame';
 import { recordSummary } from '../../shared/credit/fields';
-import type { CreditRecord } from '../../shared/credit/types';
+import type { PublicRecord } from '../../shared/credit/types';
 
 export function CreditFrame({ title, subtitle, back, children }: { title: string; subtitle?: string; back?: { to: string; label: string }; children: ReactNode }) {
   const { t } = useTranslation();
@@ -36,7 +36,7 @@ function Row({ label, value }: { label: string; value: string }) {
 }
 
 /** One licence or penalty as a card: what, by whom, when, and how long it stays published. */
-export function RecordCard({ r, extra, testId }: { r: CreditRecord; extra?: ReactNode; testId?: string }) {
+export function RecordCard({ r, extra, testId }: { r: PublicRecord; extra?: ReactNode; testId?: string }) {
   const { t } = useTranslation();
   const x = r.record;
   const sum = recordSummary(r.kind, x);

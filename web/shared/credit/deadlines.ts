@@ -6,7 +6,7 @@ export function materialUrl(repairId: string, m: { id: string; url?: string }): 
 }
 
 /** The deadlines of a repair, whichever way the API names them. */
-export function repairDeadlines(r: Repair): { key: string; at: string }[] {
+export function repairDeadlines(r: Pick<Repair, 'acceptDue' | 'decideDue' | 'deadlines'>): { key: string; at: string }[] {
   const out: { key: string; at: string }[] = [];
   const seen = new Set<string>();
   const add = (key: string, at: string | null | undefined) => {
