@@ -14,7 +14,7 @@ import { DynamicForm, cleanValues, serverFieldErrors, validateValues, type Field
 import { Empty, ErrorBox, Loading, ModeBadge, Panel, Shell, StateBadge } from './shell';
 import { DecisionLink } from './seal/DecisionLink';
 import { WalletMaterialPicker } from './wallet/MaterialPicker';
-import { OPEN_STATES, tx, useItem, type AppMaterial, type AppState, type Application, type BundleApplication, type Material } from './svc';
+import { OPEN_STATES, tx, useItem, type AppMaterial, type AppState, type Application, type BundleApplication, type Material, type Mode } from './svc';
 
 const WITHDRAWABLE: AppState[] = ['draft', 'submitted', 'accepted', 'correction_requested', 'resubmitted'];
 
@@ -32,7 +32,7 @@ function Deadline({ a }: { a: Application }) {
 function ActingNote({ a, myId }: { a: Application; myId?: string }) {
   const { t } = useTranslation();
   if (!a.agentId) return null;
-  const agentName = a.agentName ?? a.history?.find((h) => h.onBehalfOf && h.actorId === a.agentId)?.actor;
+  const agentName = a.history?.find((h) => h.onBehalfOf && h.actorId === a.agentId)?.actor;
   if (a.agentId === myId) return <span className="tag tag-blue">{t('hall.app.youFor', { name: a.applicant.name })}</span>;
   return <span className="tag tag-blue" data-testid="acted-for-me">{t('hall.app.actedForYou', { name: agentName ?? t('hall.app.relative') })}</span>;
 }
@@ -373,7 +373,7 @@ function AutoResult({ a }: { a: Application }) {
         <>
           <h3 className="sub-title">{t('hall.auto.document')}</h3>
           <pre className="decision-doc" data-testid="decision-doc">
-            {a.decision.text}
+            {String(a.decision.text ?? '')}
           </pre>
         </>
       )}
@@ -546,7 +546,7 @@ export function ApplicationPage() {
     <Shell title={a.item.name} back={a.bundleApplicationId ? `/bundle-applications/${a.bundleApplicationId}` : '/applications'}>
       <div className="item-head">
         <StateBadge state={a.state} />
-        <ModeBadge mode={a.item.mode} />
+        <ModeBadge mode={a.item.mode as Mode} />
         <Deadline a={a} />
         <ActingNote a={a} myId={me.data?.user.id} />
       </div>
@@ -562,7 +562,7 @@ export function ApplicationPage() {
           {!a.auto && a.lastReason && (a.state === 'rejected' || a.state === 'submitted') && <p className="note">{t('hall.app.reason', { reason: a.lastReason })}</p>}
           {a.decision && !a.auto && (
             <Panel title={t('hall.auto.document')}>
-              <pre className="decision-doc">{a.decision.text}</pre>
+              <pre className="decision-doc">{String(a.decision.text ?? '')}</pre>
             </Panel>
           )}
           <Rating a={a} onDone={refresh} />

@@ -84,7 +84,7 @@ function ItemsOf({ filter, title }: { filter: { district?: string; zone?: string
       {q.data && q.data.items.length === 0 && <Empty>{t('hall.browse.noItems')}</Empty>}
       <div className="item-list">
         {q.data?.items.map((i) => (
-          <ItemCard key={i.id} item={{ ...i, ownerName: i.owner.name }} />
+          <ItemCard key={i.id} item={{ ...i, ownerName: i.owner?.name }} />
         ))}
       </div>
       {q.data && q.data.total > q.data.items.length && (

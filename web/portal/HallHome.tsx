@@ -10,7 +10,7 @@ import { useLocale } from '../shared/i18n';
 import { useLogout } from '../shared/session';
 import type { Me } from '../shared/types';
 import { ErrorBox, Highlight, Loading, ModeBadge, Panel, Shell, StateBadge } from './shell';
-import { tx, useBundles, useSearch, useZones, type HomePage, type ItemSummary } from './svc';
+import { tx, useBundles, useSearch, useZones, type HomePage, type ItemSummary, type Mode } from './svc';
 
 export function SearchBox({ initial = '', autoFocus }: { initial?: string; autoFocus?: boolean }) {
   const { t } = useTranslation();
@@ -34,7 +34,7 @@ export function SearchBox({ initial = '', autoFocus }: { initial?: string; autoF
   );
 }
 
-export function ItemCard({ item }: { item: Pick<ItemSummary, 'code' | 'name' | 'mode' | 'highlight'> & { ownerName?: string; promisedDays?: number } }) {
+export function ItemCard({ item }: { item: Pick<ItemSummary, 'code' | 'name' | 'mode'> & Partial<Pick<ItemSummary, 'highlight'>> & { ownerName?: string | null; promisedDays?: number } }) {
   const { t } = useTranslation();
   return (
     <Link to={`/items/${encodeURIComponent(item.code)}`} className="item-card" data-testid="item-card">
@@ -94,7 +94,7 @@ function PublicHome() {
         {popular.isError && <ErrorBox error={popular.error} retry={() => void popular.refetch()} />}
         <div className="item-list">
           {popular.data?.items.map((i) => (
-            <ItemCard key={i.id} item={{ ...i, ownerName: i.owner.name }} />
+            <ItemCard key={i.id} item={{ ...i, ownerName: i.owner?.name }} />
           ))}
         </div>
       </Panel>
@@ -209,7 +209,7 @@ function PersonalHome({ me }: { me: Me }) {
           <ol className="rec-list">
             {h.items.map((i) => (
               <li key={i.id} className="rec" data-testid="rec-item">
-                <ItemCard item={{ code: i.code, name: locale === 'en' && i.nameEn ? i.nameEn : i.name, mode: i.mode, ownerName: i.ownerName }} />
+                <ItemCard item={{ code: i.code, name: locale === 'en' && i.nameEn ? i.nameEn : i.name, mode: i.mode as Mode, ownerName: i.ownerName }} />
                 <details className="why">
                   <summary>{t('hall.home.why')}</summary>
                   <ul>

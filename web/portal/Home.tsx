@@ -7,7 +7,8 @@ import { errorMessage } from '../shared/errors';
 import { formatDateTime, formatLongDate, formatRelative } from '../shared/format';
 import { useLocale } from '../shared/i18n';
 import { useLogout } from '../shared/session';
-import type { AuditEntry, CityInfo, Me } from '../shared/types';
+import type { ResponseOf } from '../shared/api-types';
+import type { CityInfo, Me } from '../shared/types';
 import { Link } from 'react-router';
 import { LanguageSegmented } from './LanguageToggle';
 import { ElderSwitch, Shell } from './shell';
@@ -47,7 +48,7 @@ export function Home({ me }: { me: Me }) {
   const city = useQuery({ queryKey: ['public', 'city'], queryFn: () => api.get<CityInfo>('/api/public/city'), staleTime: 10 * 60_000 });
   const activity = useQuery({
     queryKey: ['me', 'activity'],
-    queryFn: () => api.get<{ items: AuditEntry[] }>('/api/auth/me/activity', { limit: 10 }),
+    queryFn: () => api.get<ResponseOf<'/api/auth/me/activity'>>('/api/auth/me/activity', { limit: 10 }),
   });
 
   const u = me.user;
@@ -126,7 +127,7 @@ export function Home({ me }: { me: Me }) {
                 ))}
               </ul>
               <p className="muted small city-foot">
-                {locale === 'en' ? city.data.city.nameEn : city.data.city.name} · {city.data.city.divisionCode} ·{' '}
+                {locale === 'en' ? city.data.city?.nameEn : city.data.city?.name} · {city.data.city?.divisionCode} ·{' '}
                 {t('portal.departments', { count: city.data.departmentsCount })}
               </p>
             </>

@@ -76,7 +76,7 @@ export function ItemPage() {
         <dl className="facts">
           <div>
             <dt>{t('hall.item.owner')}</dt>
-            <dd>{i.owner.name}</dd>
+            <dd>{i.owner?.name}</dd>
           </div>
           <div>
             <dt>{t('hall.item.mode')}</dt>

@@ -7,7 +7,7 @@ import { useLocale } from '../shared/i18n';
 import { formatNumber } from '../shared/format';
 import { SearchBox, ItemCard } from './HallHome';
 import { Empty, ErrorBox, Loading, Shell } from './shell';
-import { APPLICANT_TYPES, MODES, useDepartments, useHalls, useSearch, useZones } from './svc';
+import { APPLICANT_TYPES, MODES, useDepartments, useHalls, useSearch, useZones, type SearchParams } from './svc';
 
 const PAGE = 10;
 const SUGGESTIONS = ['公积金', '社保', '身份证', '户口', '营业执照', '医保', '居住证', '养老金'];
@@ -40,8 +40,8 @@ export function Search() {
     department: params.get('department') ?? '',
     district: params.get('district') ?? '',
     zone: params.get('zone') ?? '',
-    applicant: params.get('applicant') ?? '',
-    mode: params.get('mode') ?? '',
+    applicant: (params.get('applicant') ?? '') as NonNullable<SearchParams['applicant']>,
+    mode: (params.get('mode') ?? '') as NonNullable<SearchParams['mode']>,
   };
   const res = useSearch({ q: q || undefined, ...filters, limit: PAGE, offset: (page - 1) * PAGE });
   const departments = useDepartments();
@@ -116,7 +116,7 @@ export function Search() {
           ) : (
             <div className="item-list" data-testid="results">
               {res.data.items.map((i) => (
-                <ItemCard key={i.id} item={{ ...i, ownerName: i.owner.name }} />
+                <ItemCard key={i.id} item={{ ...i, ownerName: i.owner?.name }} />
               ))}
             </div>
           )}

@@ -1,217 +1,45 @@
 // The service hall's API shapes as the portal uses them, and the queries shared by its pages.
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../shared/api';
+import type { ItemOf, QueryOf, ResponseOf } from '../shared/api-types';
 import type { Locale } from '../shared/types';
-import type { ApplicantType, BundleSummary, Department, FieldType, Hall, Zone } from '../shared/svc-types';
+import type { ApplicantType, BundleSummary, Department, Hall, Zone } from '../shared/svc-types';
 export type { ApplicantType, BundleSummary, Department, FieldType, Hall, Zone } from '../shared/svc-types';
 
-export type Mode = 'auto' | 'immediate' | 'online' | 'counter' | 'no_action';
-export type AppState =
-  | 'draft'
-  | 'submitted'
-  | 'accepted'
-  | 'correction_requested'
-  | 'resubmitted'
-  | 'approved'
-  | 'rejected'
-  | 'completed'
-  | 'withdrawn';
+/** An item as the search lists it. */
+export type ItemSummary = ItemOf<'/api/public/svc/search'>;
+export type SearchPage = ResponseOf<'/api/public/svc/search'>;
+export type Segment = ItemSummary['highlight'][number];
+export type Mode = ItemSummary['mode'];
+
+/** A published item as its page shows it. */
+export type ItemDetail = ResponseOf<'/api/public/svc/items/{code}'>;
+export type FormDefinition = ItemDetail['form'];
+export type FormField = FormDefinition['fields'][number];
+export type I18nText = FormField['label'];
+export type Material = ItemDetail['materials'][number];
+
+export type BundleDetail = ResponseOf<'/api/public/svc/bundles/{code}'>;
+
+/** An application as my list has it; the detail adds its history and materials. */
+export type Application = ItemOf<'/api/applications'> & Partial<Pick<ResponseOf<'/api/applications/{id}'>, 'history' | 'materials' | 'rating'>>;
+export type AppState = Application['state'];
+export type AppMaterial = ResponseOf<'/api/applications/{id}'>['materials'][number];
+export type BundleApplication = ItemOf<'/api/bundle-applications'>;
+
+export type Notification = ItemOf<'/api/notifications'>;
+/** A proxy authorisation (代办); the answer's `scope` and `status` are plain strings (items | all; pending | active | declined | revoked | expired). */
+export type ProxyGrant = ItemOf<'/api/proxy/grants'>;
+export type HomePage = ResponseOf<'/api/svc/home'>;
 
 export const MODES: Mode[] = ['auto', 'immediate', 'online', 'counter', 'no_action'];
 export const APPLICANT_TYPES: ApplicantType[] = ['person', 'enterprise'];
-
-export interface I18nText {
-  zh: string;
-  en: string;
-}
 
 /** The text of a {zh, en} pair in the UI language (Chinese when the English is missing). */
 export function tx(text: I18nText | string | null | undefined, locale: Locale): string {
   if (!text) return '';
   if (typeof text === 'string') return text;
   return locale === 'en' && text.en ? text.en : text.zh;
-}
-
-export interface Segment {
-  text: string;
-  match: boolean;
-}
-
-export interface ItemSummary {
-  id: string;
-  code: string;
-  name: string;
-  kind: string;
-  applicantType: ApplicantType;
-  mode: Mode;
-  legalDays: number;
-  promisedDays: number;
-  owner: { id: string; code: string; name: string };
-  districtCode: string | null;
-  zones: string[];
-  popularity: number;
-  score?: number;
-  highlight?: Segment[];
-}
-
-export interface SearchPage {
-  items: ItemSummary[];
-  total: number;
-  limit: number;
-  offset: number;
-  expanded?: { term: string; expansions: string[] }[];
-}
-
-export interface FormOption {
-  value: string;
-  label: I18nText;
-}
-
-export interface FormField {
-  key: string;
-  type: FieldType;
-  label: I18nText;
-  required?: boolean;
-  help?: I18nText;
-  validation?: { min?: number; max?: number; pattern?: string; options?: FormOption[]; minDate?: string; maxDate?: string };
-}
-
-export interface FormDefinition {
-  fields: FormField[];
-}
-
-export interface Material {
-  key: string;
-  name: string;
-  required: boolean;
-  upload: { types: string[]; maxSizeMb: number } | null;
-  certificateType: string | null;
-}
-
-export interface ItemDetail extends ItemSummary {
-  description: string;
-  keywords: string[];
-  materials: Material[];
-  form: FormDefinition;
-  fees: { free: boolean; items: { name: string; amountYuan: number; basis?: string }[] };
-  legalBasis: string;
-  version: number;
-  bundles: { code: string; name: string }[];
-  halls: { districtCode: string; name: string }[];
-}
-
-export interface BundleDetail extends BundleSummary {
-  form: FormDefinition;
-  items: { id: string; code: string; name: string; position: number; fieldMap: Record<string, string>; status: string }[];
-}
-
-export interface TraceClause {
-  id: string;
-  label: string;
-  facts: Record<string, unknown>;
-  value: unknown;
-  result: 'pass' | 'fail' | 'missing';
-  missing: string[];
-}
-
-export interface HistoryEntry {
-  action: string;
-  from: AppState | null;
-  to: AppState;
-  actor: string;
-  actorId: string | null;
-  onBehalfOf: string | null;
-  reason: string | null;
-  at: string;
-}
-
-export interface AppMaterial {
-  key: string;
-  kind: 'upload' | 'certificate';
-  fileName: string | null;
-  contentType: string | null;
-  size: number | null;
-  certificateType: string | null;
-  certificateId: string | null;
-  at: string;
-}
-
-export interface Application {
-  id: string;
-  item: { id: string; code: string; name: string; version: number; mode: Mode };
-  applicant: { id: string; name: string; kind: string };
-  agentId: string | null;
-  agentName?: string | null;
-  bundleApplicationId: string | null;
-  state: AppState;
-  stateLabel: string;
-  data: Record<string, unknown>;
-  submittedAt: string | null;
-  dueDate: string | null;
-  dueAt: string | null;
-  overdue: boolean;
-  decidedAt: string | null;
-  completedAt: string | null;
-  lastReason: string | null;
-  auto: { trace: TraceClause[]; reason: string; outcome: 'approved' | 'fallback' | string; evaluatedAt: string; ruleDescription: string } | null;
-  decision: { text: string; decision: string; decidedAt: string; kind: string } | null;
-  rating?: { score: number; comment: string | null } | null;
-  createdAt: string;
-  updatedAt: string;
-  history?: HistoryEntry[];
-  materials?: AppMaterial[];
-}
-
-export interface BundleApplication {
-  id: string;
-  bundleCode: string;
-  bundleName: string;
-  state: string;
-  stateLabel?: string;
-  createdAt: string;
-  updatedAt?: string;
-  data: Record<string, unknown>;
-  applications: { id: string; itemId: string; itemCode: string; itemName: string; state: AppState; stateLabel?: string }[];
-}
-
-export interface Notification {
-  id: string;
-  kind: string;
-  title: string;
-  body: string;
-  applicationId: string | null;
-  read: boolean;
-  createdAt: string;
-}
-
-export interface ProxyGrant {
-  id: string;
-  principalId: string;
-  agentId: string;
-  principalName?: string | null;
-  agentName?: string | null;
-  relation: string;
-  itemIds: string[] | null;
-  scope: 'all' | 'items';
-  expiresAt: string;
-  status: 'pending' | 'active' | 'declined' | 'revoked' | 'expired';
-  createdAt: string;
-  confirmedAt: string | null;
-  revokedAt: string | null;
-}
-
-export interface Reason {
-  rule: string;
-  label: I18nText;
-  weight: number;
-}
-
-export interface HomePage {
-  audience: 'person' | 'enterprise' | 'staff';
-  facts: { key: string; label: I18nText; value: unknown }[];
-  items: { id: string; code: string; name: string; nameEn?: string | null; mode: Mode; ownerName: string; zones: string[]; score: number; reasons: Reason[] }[];
-  bundles: { code: string; name: string; nameEn?: string | null; score: number; reasons: Reason[] }[];
-  continue: { id: string; itemName: string; state: AppState; stateLabel?: string; bundleApplicationId?: string | null; updatedAt: string }[];
 }
 
 const LONG = 10 * 60_000;
@@ -221,16 +49,9 @@ export const useHalls = () => useQuery({ queryKey: ['svc', 'halls'], queryFn: ()
 export const useZones = () => useQuery({ queryKey: ['svc', 'zones'], queryFn: () => api.get<{ items: Zone[] }>('/api/public/svc/zones'), staleTime: LONG });
 export const useBundles = () => useQuery({ queryKey: ['svc', 'bundles'], queryFn: () => api.get<{ items: BundleSummary[] }>('/api/public/svc/bundles'), staleTime: LONG });
 
-export interface SearchParams {
-  q?: string;
-  department?: string;
-  district?: string;
-  zone?: string;
-  applicant?: string;
-  mode?: string;
-  limit?: number;
-  offset?: number;
-}
+type SearchQuery = QueryOf<'/api/public/svc/search'>;
+/** The search's query parameters; the applicant and mode filters may also be '' (read from the page's URL; empty ones are not sent). */
+export type SearchParams = Omit<SearchQuery, 'applicant' | 'mode'> & { applicant?: SearchQuery['applicant'] | ''; mode?: SearchQuery['mode'] | '' };
 
 export const useSearch = (p: SearchParams, enabled = true) =>
   useQuery({ queryKey: ['svc', 'search', p], queryFn: () => api.get<SearchPage>('/api/public/svc/search', { ...p }), enabled, placeholderData: (prev) => prev });
@@ -243,7 +64,7 @@ export const useProxyGrants = (enabled = true) => useQuery({ queryKey: ['proxy',
 export const useUnread = (enabled: boolean) =>
   useQuery({
     queryKey: ['notifications', 'unread'],
-    queryFn: () => api.get<{ unread: number; total: number }>('/api/notifications', { unread: true, limit: 1 }),
+    queryFn: () => api.get<ResponseOf<'/api/notifications'>>('/api/notifications', { unread: true, limit: 1 }),
     enabled,
     refetchInterval: 60_000,
   });

@@ -572,6 +572,12 @@ export interface paths {
                             }[];
                             overdue: boolean;
                             ownerOrgId: string;
+                            rating: {
+                                /** Format: date-time */
+                                at: string;
+                                comment: string;
+                                score: number;
+                            } | null;
                             /** @enum {string} */
                             state: "draft" | "submitted" | "accepted" | "correction_requested" | "resubmitted" | "approved" | "rejected" | "completed" | "withdrawn";
                             stateLabel: string;

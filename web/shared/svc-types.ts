@@ -1,40 +1,12 @@
-// Service-hall shapes the portal and the console read alike (the server's public catalogue API).
+// Service-hall shapes the portal and the console read alike (the server's public catalogue API),
+// taken from the server's OpenAPI document (./api-types.ts).
+import type { ItemOf, ResponseOf } from './api-types';
 
-export type ApplicantType = 'person' | 'enterprise' | 'both';
+export type ApplicantType = ItemOf<'/api/public/svc/search'>['applicantType'];
+export type FieldType = ResponseOf<'/api/public/svc/items/{code}'>['form']['fields'][number]['type'];
 
-export interface BundleSummary {
-  id: string;
-  code: string;
-  name: string;
-  description: string;
-  zone: string | null;
-  items: { id: string; code: string; name: string; position: number }[];
-}
-
-export interface Department {
-  id: string;
-  code: string;
-  name: string;
-  items: number;
-}
-
-export type FieldType = 'text' | 'number' | 'date' | 'select' | 'checkbox' | 'idNumber' | 'creditCode' | 'phone';
-
-export interface Hall {
-  id: string;
-  districtCode: string;
-  name: string;
-  address: string;
-  ownItems: number;
-  cityItems: number;
-}
-
-export interface Zone {
-  id: string;
-  code: string;
-  name: string;
-  nameEn: string;
-  category: 'audience' | 'life_event' | 'topic';
-  items: number;
-  bundles: { code: string; name: string }[];
-}
+export type BundleSummary = ItemOf<'/api/public/svc/bundles'>;
+export type Department = ItemOf<'/api/public/svc/departments'>;
+export type Hall = ItemOf<'/api/public/svc/halls'>;
+/** A zone (the answer's `category` is a plain string: audience | life_event | topic). */
+export type Zone = ItemOf<'/api/public/svc/zones'>;

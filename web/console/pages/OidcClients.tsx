@@ -46,8 +46,7 @@ function parseUris(text: string): string[] {
 }
 
 function scopesOf(c: OidcClient): string[] {
-  if (!c.scopes) return [];
-  return Array.isArray(c.scopes) ? c.scopes : c.scopes.split(/\s+/).filter(Boolean);
+  return c.scopes;
 }
 
 export default function OidcClients() {

@@ -128,7 +128,7 @@ function EditOrgModal({ org, onClose }: { org: Org | null; onClose: () => void }
               optionType="button"
               options={[
                 { value: 'active', label: t('console.orgs.statusActive') },
-                { value: 'disabled', label: t('console.orgs.statusDisabled') },
+                { value: 'inactive', label: t('console.orgs.statusDisabled') },
               ]}
             />
           </Form.Item>

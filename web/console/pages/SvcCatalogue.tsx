@@ -12,7 +12,7 @@ import { FormModal } from '../components/FormModal';
 import { useLocale, useNotify, useSave } from '../hooks';
 import { ItemSelect, ModeTag, useHalls, useZones } from '../svc/common';
 import { cleanForm, FormFieldsEditor } from '../svc/FormFieldsEditor';
-import type { BundleDetail, BundleSummary, FormDefinition, Hall, HandlingMode, ItemSummary, Synonym, Zone } from '../svc/types';
+import type { BundleDetail, BundleSummary, FormDefinition, Hall, HandlingMode, Item, ItemSummary, Synonym, Zone } from '../svc/types';
 
 // ---- bundles -------------------------------------------------------------------------------------------
 
@@ -160,7 +160,7 @@ function PickedLabels({ id, onLabel }: { id: string | undefined; onLabel: (id: s
   useQuery({
     queryKey: ['svc-items', 'label', id],
     queryFn: async () => {
-      const it = await api.get<ItemSummary>(`/api/svc/items/${id}`);
+      const it = await api.get<Item>(`/api/svc/items/${id}`);
       onLabel(it.id, `${it.name}（${it.code}）`);
       return it;
     },

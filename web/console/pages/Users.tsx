@@ -142,7 +142,7 @@ function EditUserDrawer({ user, onClose }: { user: UserRow | null; onClose: () =
             column={1}
             items={[
               { key: 'username', label: t('console.users.username'), children: <code>{u.username}</code> },
-              { key: 'kind', label: t('console.users.kind'), children: <Tag color={KIND_COLOURS[u.kind]}>{t(`kind.${u.kind}`)}</Tag> },
+              { key: 'kind', label: t('console.users.kind'), children: <Tag color={KIND_COLOURS[u.kind as UserKind]}>{t(`kind.${u.kind}`)}</Tag> },
               ...(u.idNumberMasked ? [{ key: 'id', label: t('console.users.idNumber'), children: <code>{u.idNumberMasked}</code> }] : []),
               ...(u.phoneMasked ? [{ key: 'phone', label: t('console.users.phone'), children: <code>{u.phoneMasked}</code> }] : []),
               { key: 'totp', label: t('console.users.totp'), children: u.totpEnabled ? t('console.c.yes') : t('console.c.no') },
@@ -218,7 +218,7 @@ function EditUserDrawer({ user, onClose }: { user: UserRow | null; onClose: () =
                   style={{ width: '100%' }}
                   value={roleCodes ?? u.roles}
                   onChange={setRoleCodes}
-                  options={roleOptions(roles.data, locale, u.kind)}
+                  options={roleOptions(roles.data, locale, u.kind as UserKind)}
                   loading={roles.isPending}
                 />
                 <Button type="primary" loading={putRoles.isPending} disabled={roleCodes === null} onClick={() => roleCodes && putRoles.mutate(roleCodes)}>

@@ -167,7 +167,7 @@ export function ApplicationDrawer({ id, onClose, onOpen }: { id: string | null; 
   // The other members of a one-thing bundle, as far as they are in my scope (another department's stay hidden).
   const bundle = useQuery({
     queryKey: ['svc-bundle-members', a?.bundleApplicationId],
-    queryFn: () => api.get<{ items: Application[] }>('/api/svc/applications', { bundleApplicationId: a!.bundleApplicationId!, limit: 50, offset: 0 }),
+    queryFn: () => api.get<{ items: Application[] }>('/api/svc/worklist', { bundleApplicationId: a!.bundleApplicationId!, limit: 50, offset: 0 }),
     enabled: !!a?.bundleApplicationId,
   });
   const members = (bundle.data?.items ?? []).filter((m) => m.id !== a?.id);

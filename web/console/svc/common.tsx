@@ -64,7 +64,7 @@ export function useCertificateTypes() {
 export function ItemSelect(props: PickerProps & { status?: ItemStatus; cityOnly?: boolean; exclude?: Set<string> }) {
   const { status, cityOnly, exclude, ...rest } = props;
   return (
-    <RemoteSelect<ItemSummary>
+    <RemoteSelect<ItemSummary | Item>
       {...rest}
       queryKey="svc-items"
       path="/api/svc/items"

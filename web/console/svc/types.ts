@@ -1,13 +1,28 @@
-// Shapes of the service-hall API (src/modules/svc) as the console reads them, and the vocabularies'
-// labels. Kept beside the pages: the server's types live in src/ and are not imported into the web apps.
+// Shapes of the service-hall API (src/modules/svc) as the console reads them, taken from the server's
+// OpenAPI document (../../shared/api-types.ts), and the vocabularies' labels.
 import type { Locale } from '../../shared/types';
-import type { ApplicantType, BundleSummary, FieldType } from '../../shared/svc-types';
+import type { BodyOf, ItemOf, ResponseOf } from '../../shared/api-types';
+import type { ApplicantType, FieldType } from '../../shared/svc-types';
 export type { ApplicantType, BundleSummary, Department, FieldType, Hall, Zone } from '../../shared/svc-types';
 
-export type ItemKind = 'licence' | 'confirmation' | 'payment' | 'public_service' | 'other_power';
-export type HandlingMode = 'auto' | 'immediate' | 'online' | 'counter' | 'no_action';
-export type ItemStatus = 'draft' | 'published' | 'retired';
-export type UploadType = 'pdf' | 'jpg' | 'png' | 'ofd' | 'doc' | 'docx';
+/** An item as listed (the search adds its highlight and score). */
+export type ItemSummary = ItemOf<'/api/svc/items'>;
+export type SearchPage = ResponseOf<'/api/svc/items'>;
+/** An item with its pending (unpublished) changes and its published versions. */
+export type Item = ResponseOf<'/api/svc/items/{id}'>;
+export type ItemVersion = ResponseOf<'/api/svc/items/{id}/versions/{version}'>;
+
+export type ItemKind = ItemSummary['kind'];
+export type HandlingMode = ItemSummary['mode'];
+export type ItemStatus = ItemSummary['status'];
+
+/** The definition of an item: the part a draft edits and a publication freezes (`pending` holds any of it). */
+export type ItemDefinition = Required<NonNullable<Item['pending']>>;
+export type FormDefinition = Item['form'];
+export type FormField = FormDefinition['fields'][number];
+export type Text2 = FormField['label'];
+export type Material = Item['materials'][number];
+export type UploadType = NonNullable<Material['upload']>['types'][number];
 
 export const ITEM_KINDS: ItemKind[] = ['licence', 'confirmation', 'payment', 'public_service', 'other_power'];
 export const APPLICANT_TYPES: ApplicantType[] = ['person', 'enterprise', 'both'];
@@ -15,134 +30,31 @@ export const HANDLING_MODES: HandlingMode[] = ['auto', 'immediate', 'online', 'c
 export const ITEM_STATUSES: ItemStatus[] = ['draft', 'published', 'retired'];
 export const FIELD_TYPES: FieldType[] = ['text', 'number', 'date', 'select', 'checkbox', 'idNumber', 'creditCode', 'phone'];
 export const UPLOAD_TYPES: UploadType[] = ['pdf', 'jpg', 'png', 'ofd', 'doc', 'docx'];
-
-export interface Text2 {
-  zh: string;
-  en: string;
-}
-
-export interface FormField {
-  key: string;
-  label: Text2;
-  type: FieldType;
-  required?: boolean;
-  validation?: { min?: number; max?: number; pattern?: string; options?: { value: string; label: Text2 }[]; minDate?: string; maxDate?: string };
-  help?: Text2;
-}
-
-export interface FormDefinition {
-  fields: FormField[];
-}
-
-export interface Material {
-  key: string;
-  name: string;
-  required: boolean;
-  upload: { types: UploadType[]; maxSizeMb: number } | null;
-  certificateType: string | null;
-  note?: string;
-}
-
-export interface Fees {
-  free: boolean;
-  items: { name: string; amountYuan: number; basis: string }[];
-}
-
-export interface ItemDefinition {
-  name: string;
-  kind: ItemKind;
-  applicantType: ApplicantType;
-  legalDays: number;
-  promisedDays: number;
-  mode: HandlingMode;
-  description: string;
-  keywords: string[];
-  materials: Material[];
-  form: FormDefinition;
-  fees: Fees;
-  legalBasis: string;
-  zones: string[];
-}
-
 export const DEFINITION_KEYS: (keyof ItemDefinition)[] = ['name', 'kind', 'applicantType', 'legalDays', 'promisedDays', 'mode', 'description', 'keywords', 'materials', 'form', 'fees', 'legalBasis', 'zones'];
 
-export interface ItemSummary {
-  id: string;
-  code: string;
-  name: string;
-  kind: ItemKind;
-  applicantType: ApplicantType;
-  mode: HandlingMode;
-  legalDays: number;
-  promisedDays: number;
-  owner: { id: string; code: string; name: string } | null;
-  districtCode: string | null;
-  zones: string[];
-  status: ItemStatus;
-  version: number | null;
-  popularity: number;
-  isDemo: boolean;
-  highlight?: { text: string; match: boolean }[];
-}
-
-export interface Item extends ItemSummary, ItemDefinition {
-  pending: Partial<ItemDefinition> | null;
-  createdAt: string;
-  updatedAt: string;
-  versions: { version: number; publishedAt: string }[];
-}
-
-export interface ItemVersion extends ItemDefinition {
-  code: string;
-  version: number;
-  publishedAt: string;
-}
-
-export interface SearchPage {
-  items: ItemSummary[];
-  total: number;
-  expanded: { term: string; expansions: string[] }[];
-}
-
-export interface BundleDetail extends BundleSummary {
-  form?: FormDefinition;
-  status?: 'published' | 'retired';
-  items: { id: string; code: string; name: string; position: number; fieldMap?: Record<string, string> }[];
-}
-
-export interface CertificateType {
-  name: string;
-  department: string;
-  holder: string;
-}
-
-export interface Synonym {
-  term: string;
-  expansions: string[];
-}
-
-export interface ImportReport {
-  mode: 'valid' | 'all';
-  dryRun: boolean;
-  rows: number;
-  accepted: number;
-  created: number;
-  updated: number;
-  published: number;
-  written: boolean;
-  rejected: { row: number; field: string; message: string }[];
-}
-
-export interface AutoRule {
-  description: string;
-  clauses: { id: string; label: string; test: unknown }[];
-}
+/** A one-thing bundle as the catalogue edits it: its form and its members with their field maps. */
+export type BundleDetail = ResponseOf<'/api/public/svc/bundles/{code}'>;
+export type CertificateType = ItemOf<'/api/public/svc/certificate-types'>;
+export type Synonym = ItemOf<'/api/svc/synonyms'>;
+export type ImportReport = ResponseOf<'/api/svc/import', 'post'>;
+/** An automatic-approval rule as the editor sends it. */
+export type AutoRule = BodyOf<'/api/svc/items/{id}/auto-rule', 'put'>['rule'];
 
 // ---- applications ----------------------------------------------------------------------------------
 
-export type AppState = 'draft' | 'submitted' | 'accepted' | 'correction_requested' | 'resubmitted' | 'approved' | 'rejected' | 'completed' | 'withdrawn';
+/** An application as the worklist lists it. */
+export type Application = ItemOf<'/api/svc/worklist'>;
+/** An application with its history and materials. */
+export type ApplicationDetail = ResponseOf<'/api/applications/{id}'>;
+export type HistoryEntry = ApplicationDetail['history'][number];
+export type TraceEntry = NonNullable<Application['auto']>['trace'][number];
+export type AppState = Application['state'];
+export type StaffAction = BodyOf<'/api/svc/applications/{id}/actions'>['action'];
+export type AppStats = ResponseOf<'/api/svc/application-stats'>;
+export type Satisfaction = ResponseOf<'/api/svc/satisfaction-stats'>;
+export type CalendarEntry = ItemOf<'/api/public/calendar'>;
+
 export const APP_STATES: AppState[] = ['submitted', 'accepted', 'correction_requested', 'resubmitted', 'approved', 'rejected', 'completed', 'withdrawn'];
-export type StaffAction = 'accept' | 'request_correction' | 'approve' | 'reject' | 'complete';
 
 /** The staff transitions of src/modules/svc/applications/states.ts: which states each may start from. */
 export const STAFF_TRANSITIONS: Record<StaffAction, { from: AppState[]; reasonRequired: boolean }> = {
@@ -155,98 +67,6 @@ export const STAFF_TRANSITIONS: Record<StaffAction, { from: AppState[]; reasonRe
 
 export function allowedActions(state: AppState): StaffAction[] {
   return (Object.keys(STAFF_TRANSITIONS) as StaffAction[]).filter((a) => STAFF_TRANSITIONS[a].from.includes(state));
-}
-
-export interface TraceEntry {
-  id: string;
-  label: string;
-  result: 'pass' | 'fail' | 'missing';
-  facts?: Record<string, unknown>;
-  value?: unknown;
-  missing?: string[];
-}
-
-export interface AutoOutcome {
-  outcome: 'approved' | 'manual';
-  reason: string;
-  ruleDescription?: string;
-  evaluatedAt?: string;
-  trace?: TraceEntry[];
-}
-
-export interface Application {
-  id: string;
-  item: { id: string; code: string; name: string; version: number; mode: HandlingMode };
-  ownerOrgId: string;
-  applicant: { id: string; name: string; kind: string };
-  agentId: string | null;
-  bundleApplicationId?: string | null;
-  state: AppState;
-  stateLabel: string;
-  data: Record<string, unknown>;
-  submittedAt: string | null;
-  dueDate: string | null;
-  dueAt: string | null;
-  overdue: boolean;
-  decidedAt: string | null;
-  completedAt: string | null;
-  claimedBy: { id: string; name: string | null } | null;
-  lastReason: string | null;
-  auto: AutoOutcome | null;
-  decision: Record<string, unknown> | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface HistoryEntry {
-  action: string;
-  from: AppState | null;
-  to: AppState;
-  actor: string | null;
-  actorId: string | null;
-  onBehalfOf: string | null;
-  reason: string | null;
-  at: string;
-}
-
-export interface MaterialEntry {
-  key: string;
-  kind: 'upload' | 'certificate' | string;
-  fileName: string | null;
-  contentType: string | null;
-  size: number | null;
-  sha256: string | null;
-  certificateType: string | null;
-  certificateId: string | null;
-  /** What the wallet verified when the applicant chose the certificate. */
-  certificate?: { identifier?: string; issuer: string; validUntil: string | null; verifiedAt?: string } | null;
-  at: string;
-}
-
-export interface ApplicationDetail extends Application {
-  history: HistoryEntry[];
-  materials: MaterialEntry[];
-}
-
-export interface AppStats {
-  total: number;
-  byState: Record<string, number>;
-  overdue: number;
-  decided: number;
-  onTimeRate: number | null;
-  autoApproved: number;
-  autoApprovalRate: number | null;
-  approved: number;
-}
-
-export interface Satisfaction {
-  departments: { orgId: string; code: string | null; name: string | null; count: number; average: number; distribution: Record<string, number> }[];
-}
-
-export interface CalendarEntry {
-  date: string;
-  kind: 'holiday' | 'workday';
-  name: string;
 }
 
 /** A bilingual label in the reader's language. */

@@ -8,7 +8,7 @@ import { errors } from '../../../platform/http/problem';
 import type { Page } from '../../../platform/http/paging';
 import { validateFormValues } from '../form';
 import { svcItems } from '../svc.schema';
-import { svcApplicationEvents, svcApplications } from './applications.schema';
+import { svcApplicationEvents, svcApplications, svcRatings } from './applications.schema';
 import type { ResolvedCertificate } from './ports';
 import type { State } from './states';
 import { APP, type ApplicationCore, type ApplicationView, type AppRow, type ItemVersion, type PreparedDraft, toView } from './applications.core';
@@ -39,7 +39,14 @@ export interface ApplicationMaterialView {
   at: string;
 }
 
-export type ApplicationDetail = ApplicationView & { history: ApplicationHistoryEntry[]; materials: ApplicationMaterialView[] };
+/** The applicant's rating once given (a completed application is rated at most once). */
+export interface ApplicationRating {
+  score: number;
+  comment: string;
+  at: string;
+}
+
+export type ApplicationDetail = ApplicationView & { history: ApplicationHistoryEntry[]; materials: ApplicationMaterialView[]; rating: ApplicationRating | null };
 
 export class ApplicationDrafts {
   constructor(private readonly core: ApplicationCore) {}
@@ -50,8 +57,10 @@ export class ApplicationDrafts {
     else await this.core.applicantActor(actor, r);
     const history = await this.core.db.select().from(svcApplicationEvents).where(eq(svcApplicationEvents.applicationId, id)).orderBy(asc(svcApplicationEvents.at), asc(svcApplicationEvents.id));
     const materials = await this.core.materialRows(id);
+    const [rating] = await this.core.db.select().from(svcRatings).where(eq(svcRatings.applicationId, id));
     return {
       ...toView(r),
+      rating: rating ? { score: rating.score, comment: rating.comment, at: rating.createdAt.toISOString() } : null,
       history: history.map((h) => ({ action: h.action, from: h.fromState, to: h.toState, actor: h.actorName, actorId: h.actorId, onBehalfOf: h.onBehalfOf, reason: h.reason, at: h.at.toISOString() })),
       materials: await Promise.all(
         materials.map(async (m) => ({

@@ -159,12 +159,15 @@ describe('the workflow with a correction loop', () => {
     expect((await zhang.post(`/api/applications/${id}/resubmit`)).json().state).toBe('resubmitted');
     expect((await act('accept')).json().state).toBe('accepted');
     expect((await zhang.post(`/api/applications/${id}/rating`, { score: 5 })).statusCode).toBe(409);
+    expect((await zhang.get(`/api/applications/${id}`)).json().rating).toBeNull();
     expect((await act('approve')).json().state).toBe('approved');
     expect((await zhang.post(`/api/applications/${id}/withdraw`, {})).statusCode).toBe(409);
     expect((await act('complete')).json().state).toBe('completed');
 
     expect((await zhang.post(`/api/applications/${id}/rating`, { score: 4, comment: '很快' })).statusCode).toBe(201);
     expect((await zhang.post(`/api/applications/${id}/rating`, { score: 1 })).statusCode).toBe(409);
+    // The detail carries the rating given, so the portal shows it instead of asking again.
+    expect((await zhang.get(`/api/applications/${id}`)).json().rating).toMatchObject({ score: 4, comment: '很快' });
     const sat = (await gaj.get('/api/svc/satisfaction-stats')).json();
     const dept = sat.departments.find((d: { code: string }) => d.code === 'GAJ');
     expect(dept).toMatchObject({ count: 1, average: 4 });

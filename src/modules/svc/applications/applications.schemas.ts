@@ -111,6 +111,7 @@ const ResolvedCertificate = Type.Object({
 
 export const ApplicationDetail = Type.Object({
   ...applicationProps,
+  rating: Nullable(Type.Object({ score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.String(), at: Timestamp }, { description: 'The applicant\'s rating, once given' })),
   history: Type.Array(
     Type.Object({
       action: Type.String(),
