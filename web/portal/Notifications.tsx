@@ -3,16 +3,16 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../shared/api';
+import type { ResponseOf } from '../shared/api-types';
 import { formatDateTime } from '../shared/format';
 import { useLocale } from '../shared/i18n';
 import { Empty, ErrorBox, Loading, Shell } from './shell';
-import type { Notification } from './svc';
 
 export function Notifications() {
   const { t } = useTranslation();
   const locale = useLocale();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['notifications', 'list'], queryFn: () => api.get<{ items: Notification[]; total: number; unread: number }>('/api/notifications', { limit: 100 }) });
+  const q = useQuery({ queryKey: ['notifications', 'list'], queryFn: () => api.get<ResponseOf<'/api/notifications'>>('/api/notifications', { limit: 100 }) });
   const refresh = () => void qc.invalidateQueries({ queryKey: ['notifications'] });
   const read = (id: string) => api.post(`/api/notifications/${id}/read`).then(refresh);
   const unread = q.data?.unread ?? 0;

@@ -4,11 +4,14 @@ import { CheckCircleFilled, SafetyOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
 import { ME_KEY } from '../../shared/session';
-import type { Me, PublicUser } from '../../shared/types';
+import type { Me } from '../../shared/types';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { orgLabel, permLabel, roleLabel, useCurrentMe, useLocale, useNotify, usePermissions, useRoles, useCan } from '../hooks';
+
+type TotpSetup = ResponseOf<'/api/auth/totp/setup', 'post'>;
 
 function Profile() {
   const { t } = useTranslation();
@@ -21,7 +24,7 @@ function Profile() {
   const qc = useQueryClient();
   const [name, setName] = useState<string | null>(null);
   const save = useMutation({
-    mutationFn: (displayName: string) => api.patch<{ user: PublicUser }>('/api/auth/me', { displayName }),
+    mutationFn: (displayName: string) => api.patch<ResponseOf<'/api/auth/me', 'patch'>>('/api/auth/me', { displayName }),
     onSuccess: (r, displayName) => {
       qc.setQueryData<Me | null>(ME_KEY, (old) => (old ? { ...old, user: r?.user ?? { ...old.user, displayName } } : old));
       setName(null);
@@ -131,11 +134,11 @@ function TwoFactor() {
   const me = useCurrentMe();
   const notify = useNotify();
   const qc = useQueryClient();
-  const [setup, setSetup] = useState<{ secret: string; otpauthUri: string } | null>(null);
+  const [setup, setSetup] = useState<TotpSetup | null>(null);
   const [code, setCode] = useState('');
   const refresh = () => qc.invalidateQueries({ queryKey: ME_KEY });
 
-  const begin = useMutation({ mutationFn: () => api.post<{ secret: string; otpauthUri: string }>('/api/auth/totp/setup'), onSuccess: setSetup, onError: notify.fail });
+  const begin = useMutation({ mutationFn: () => api.post<TotpSetup>('/api/auth/totp/setup'), onSuccess: setSetup, onError: notify.fail });
   const confirm = useMutation({
     mutationFn: (c: string) => api.post('/api/auth/totp/confirm', { code: c }),
     onSuccess: async () => {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Card, Form, Input, Select, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
 import type { ApiKey } from '../../shared/types';
 import { ConfirmRowButton, DataTable, Toolbar, actionsColumn, usePagedList } from '../components/DataTable';
@@ -32,7 +33,7 @@ function CreateKeyModal({ open, onClose, onCreated }: { open: boolean; onClose: 
   const [form] = Form.useForm<CreateValues>();
   const create = useSave(
     (v: CreateValues) =>
-      api.post<{ id: string; key: string; prefix: string }>('/api/api-keys', {
+      api.post<ResponseOf<'/api/api-keys', 'post'>>('/api/api-keys', {
         name: v.name.trim(),
         userId: v.userId,
         scopes: v.scopes ?? [],

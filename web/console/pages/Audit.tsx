@@ -4,6 +4,7 @@ import { SafetyCertificateOutlined, SearchOutlined } from '@ant-design/icons';
 import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { actionLabel, knownActions } from '../../shared/actions';
 import { errorMessage } from '../../shared/errors';
 import { formatDateTime, shanghaiDayEnd, shanghaiDayStart } from '../../shared/format';
@@ -19,20 +20,7 @@ interface Filters {
   to?: string;
 }
 
-interface VerifyBreak {
-  seq: number;
-  reason: string;
-  detail?: string;
-}
-
-interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  /** Every break counts; `breaks` lists the first page of them (older servers sent only brokenAt). */
-  broken?: number;
-  breaks?: VerifyBreak[];
-  brokenAt?: VerifyBreak;
-}
+type VerifyResult = ResponseOf<'/api/audit/verify'>;
 
 const BREAK_REASONS = ['edited', 'deleted', 'reordered', 'inserted', 'truncated', 'head-missing'];
 
@@ -68,7 +56,7 @@ export default function Audit() {
   const list = useInfiniteQuery({
     queryKey: ['audit', filters],
     queryFn: ({ pageParam }) =>
-      api.get<{ items: AuditEntry[]; nextCursor: number | null }>('/api/audit', { ...filters, cursor: pageParam ?? undefined, limit: PAGE }),
+      api.get<ResponseOf<'/api/audit'>>('/api/audit', { ...filters, cursor: pageParam ?? undefined, limit: PAGE }),
     initialPageParam: null as number | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

@@ -5,6 +5,7 @@ import { Alert, Button, Card, Drawer, Progress, Select, Space, Tag, Typography, 
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import type { ItemOf } from '../../shared/api-types';
 import { formatDateTime, formatNumber } from '../../shared/format';
 import { uploadFile } from '../../shared/credit/upload';
 import { DataTable, RowButton, Toolbar, actionsColumn, usePagedList } from '../components/DataTable';
@@ -12,12 +13,7 @@ import { useLocale, useNotify } from '../hooks';
 import { c, fieldLabel, typeLabel, useCertTypes } from '../cert/common';
 import type { CertImport } from '../cert/types';
 
-interface Reject {
-  rowNumber: number;
-  field: string;
-  reason: string;
-  raw: Record<string, unknown>;
-}
+type Reject = ItemOf<'/api/cert/imports/{id}/rejects'>;
 
 const CORE_LABELS: Record<string, string> = { number: 'number', holderName: 'holder', holderCode: 'holderCode', issuedOn: 'issuedOn', validFrom: 'validFrom', validUntil: 'validUntil', jurisdiction: 'jurisdiction' };
 const STATE_COLOURS: Record<string, string> = { queued: 'default', running: 'processing', succeeded: 'success', failed: 'error' };

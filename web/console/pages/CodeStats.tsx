@@ -4,6 +4,7 @@ import { Card, Col, Empty, Row, Segmented, Statistic, Table, Tag, Typography } f
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { EChart, type ChartOption } from '../../shared/EChart';
 import { formatDate, formatNumber } from '../../shared/format';
 import { QueryError } from '../components/QueryError';
@@ -11,15 +12,7 @@ import { useLocale } from '../hooks';
 
 const k = 'console.code';
 
-interface Stats {
-  from: string;
-  days: number;
-  total: { pass: number; refuse: number };
-  byScenario: { scenario: string; pass: number; refuse: number }[];
-  byReason: { decision: string; reason: string; n: number }[];
-  byDay: { day: string; pass: number; refuse: number }[];
-  terminals: { scenario: string; active: number; total: number }[];
-}
+type Stats = ResponseOf<'/api/code/stats'>;
 
 export default function CodeStats() {
   const { t } = useTranslation();

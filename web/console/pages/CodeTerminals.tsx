@@ -5,6 +5,7 @@ import { Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Tabs, 
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import type { ItemOf, ResponseOf } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
 import { ConfirmRowButton, DataTable, FilterSelect, Toolbar, actionsColumn, usePagedList } from '../components/DataTable';
 import { FormModal } from '../components/FormModal';
@@ -17,32 +18,10 @@ const k = 'console.code';
 const SCENARIOS = ['bus', 'hospital', 'canteen', 'hall'] as const;
 const HEALTH = ['green', 'yellow', 'red'] as const;
 
-interface Terminal {
-  id: string;
-  name: string;
-  place: string;
-  district: string | null;
-  ownerOrgId: string;
-  ownerOrgName: string | null;
-  scenario: string;
-  active: boolean;
-  keyPrefix: string | null;
-  createdAt: string;
-  deactivatedAt: string | null;
-}
-interface Policy {
-  scenario: string;
-  nameZh: string;
-  nameEn: string;
-  discloses: string[];
-  requires: string[];
-  refuseHealth: string[];
-}
-interface Settings {
-  issuerOrgCode: string;
-  validitySeconds: number;
-  skewSeconds: number;
-}
+type Terminal = ItemOf<'/api/code/terminals'>;
+type Policies = ResponseOf<'/api/code/policies'>;
+type Policy = Policies['items'][number];
+type Settings = ResponseOf<'/api/code/settings'>;
 type NewTerminal = { name: string; place: string; district?: string; scenario: string; ownerOrgId?: string };
 
 function TerminalsTab() {
@@ -54,7 +33,7 @@ function TerminalsTab() {
   const [shown, setShown] = useState<{ name: string; key: string } | null>(null);
   const [form] = Form.useForm<NewTerminal>();
   const list = usePagedList<Terminal>(['code', 'terminals'], '/api/code/terminals', { scenario, active: state === undefined ? undefined : state === 'active' });
-  const create = useSave((v: NewTerminal) => api.post<Terminal & { key: string }>('/api/code/terminals', v), {
+  const create = useSave((v: NewTerminal) => api.post<ResponseOf<'/api/code/terminals', 'post'>>('/api/code/terminals', v), {
     refresh: 'code',
     then: (r) => {
       setCreating(false);
@@ -62,7 +41,7 @@ function TerminalsTab() {
     },
   });
   const deactivate = useSave((id: string) => api.patch(`/api/code/terminals/${id}`, { active: false }), { refresh: 'code', ok: () => t(`${k}.terminals.deactivated`) });
-  const rekey = useSave((id: string) => api.post<Terminal & { key: string }>(`/api/code/terminals/${id}/key`), { refresh: 'code', then: (r) => setShown({ name: r.name, key: r.key }) });
+  const rekey = useSave((id: string) => api.post<ResponseOf<'/api/code/terminals/{id}/key', 'post'>>(`/api/code/terminals/${id}/key`), { refresh: 'code', then: (r) => setShown({ name: r.name, key: r.key }) });
   const scenarioOptions = SCENARIOS.map((s) => ({ value: s, label: t(`${k}.scenario.${s}`) }));
   return (
     <>
@@ -170,7 +149,7 @@ function PolicyCard({ p, fields, canEdit }: { p: Policy; fields: string[]; canEd
 
 function PoliciesTab() {
   const can = useCan();
-  const q = useQuery({ queryKey: ['code', 'policies'], queryFn: () => api.get<{ items: Policy[]; fields: string[] }>('/api/code/policies') });
+  const q = useQuery({ queryKey: ['code', 'policies'], queryFn: () => api.get<Policies>('/api/code/policies') });
   return (
     <>
       <QueryError error={q.error} onRetry={() => void q.refetch()} />

@@ -7,6 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
 import { api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
 import { DataTable, FilterSelect, Toolbar, usePagedList } from '../components/DataTable';
 import { QueryError } from '../components/QueryError';
@@ -26,7 +27,7 @@ function itemsOf<T>(d: T[] | { items: T[] } | undefined): T[] {
 function Regimes() {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ items: (Omit<Regime, 'effectiveFrom'> & { effectiveFrom: dayjs.Dayjs | string })[]; limits: CreditLimits }>();
-  const q = useQuery({ queryKey: ['credit', 'regimes'], queryFn: () => api.get<{ items: Regime[]; limits: CreditLimits }>('/api/credit/regimes') });
+  const q = useQuery({ queryKey: ['credit', 'regimes'], queryFn: () => api.get<ResponseOf<'/api/credit/regimes'>>('/api/credit/regimes') });
   const save = useSave((body: { items: Regime[]; limits: CreditLimits }) => api.put('/api/credit/regimes', body), { refresh: 'credit', ok: () => t('console.c.saved') });
   const rows = q.data?.items ?? [];
   return (
@@ -149,7 +150,7 @@ function Regimes() {
 function Endpoints() {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ items: (EndpointInput & Partial<Endpoint>)[] }>();
-  const q = useQuery({ queryKey: ['credit', 'endpoints'], queryFn: () => api.get<Endpoint[] | { items: Endpoint[] }>('/api/credit/endpoints') });
+  const q = useQuery({ queryKey: ['credit', 'endpoints'], queryFn: () => api.get<ResponseOf<'/api/credit/endpoints'>>('/api/credit/endpoints') });
   const save = useSave((items: EndpointInput[]) => api.put('/api/credit/endpoints', { items }), { refresh: 'credit', ok: () => t('console.c.saved') });
   return (
     <Card variant="borderless" size="small">

@@ -7,9 +7,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs, { type Dayjs } from 'dayjs';
 import { ApiError, api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { errorMessage } from '../../shared/errors';
 import { formatDateTime } from '../../shared/format';
-import type { Page } from '../../shared/types';
 import { DataTable, FilterSelect, RowButton, Toolbar, actionsColumn, usePagedList } from '../components/DataTable';
 import { QueryError } from '../components/QueryError';
 import { useLocale, useNotify, useSave } from '../hooks';
@@ -38,6 +38,9 @@ function KindSwitch({ value, onChange }: { value: CreditKind; onChange: (k: Cred
   );
 }
 
+/** What publishing or discarding a batch answers (discard sends no count). */
+type BatchDecision = ResponseOf<'/api/credit/batches/{id}/discard', 'post'> & Partial<ResponseOf<'/api/credit/batches/{id}/publish', 'post'>>;
+
 /** The rows of a problem list grouped by row number, one table line per bad field. */
 interface ProblemLine extends RowProblem {
   key: string;
@@ -61,12 +64,12 @@ export function BatchReport({ batch, onDone }: { batch: Batch; onDone?: () => vo
   const [page, setPage] = useState({ current: 1, pageSize: 50 });
   const problems = useQuery({
     queryKey: ['credit', 'problems', batch.id, page],
-    queryFn: () => api.get<Page<RowProblem>>(`/api/credit/batches/${batch.id}/problems`, { limit: page.pageSize, offset: (page.current - 1) * page.pageSize }),
+    queryFn: () => api.get<ResponseOf<'/api/credit/batches/{id}/problems'>>(`/api/credit/batches/${batch.id}/problems`, { limit: page.pageSize, offset: (page.current - 1) * page.pageSize }),
     enabled: batch.invalid > 0,
   });
   const current = useQuery({ queryKey: ['credit', 'batch', batch.id], queryFn: () => api.get<Batch>(`/api/credit/batches/${batch.id}`), initialData: batch });
   const b = current.data ?? batch;
-  const act = useSave((op: 'publish' | 'discard') => api.post<{ published?: number; state: string }>(`/api/credit/batches/${batch.id}/${op}`), {
+  const act = useSave((op: 'publish' | 'discard') => api.post<BatchDecision>(`/api/credit/batches/${batch.id}/${op}`), {
     refresh: 'credit',
     ok: (r, op) => (op === 'publish' ? t('credit.publish.publishedN', { count: r.published ?? b.valid }) : t('credit.publish.discarded')),
     then: () => onDone?.(),

@@ -3,6 +3,7 @@ import { Card, Checkbox, Form, Input, Radio, Space, Tag, Typography } from 'antd
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
 import type { OidcClient } from '../../shared/types';
 import { ConfirmRowButton, DataTable, Toolbar, actionsColumn } from '../components/DataTable';
@@ -56,10 +57,10 @@ export default function OidcClients() {
   const [creating, setCreating] = useState(false);
   const [shown, setShown] = useState<{ name: string; clientId: string; clientSecret: string | null } | null>(null);
 
-  const list = useQuery({ queryKey: ['oidc-clients'], queryFn: () => api.get<{ items: OidcClient[] }>('/api/oidc/clients') });
+  const list = useQuery({ queryKey: ['oidc-clients'], queryFn: () => api.get<ResponseOf<'/api/oidc/clients'>>('/api/oidc/clients') });
   const create = useSave(
     (v: CreateValues) =>
-      api.post<{ clientId: string; clientSecret: string | null; name: string }>('/api/oidc/clients', {
+      api.post<ResponseOf<'/api/oidc/clients', 'post'>>('/api/oidc/clients', {
         name: v.name.trim(),
         redirectUris: parseUris(v.redirectUris),
         postLogoutRedirectUris: parseUris(v.postLogoutRedirectUris ?? ''),

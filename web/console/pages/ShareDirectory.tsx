@@ -7,8 +7,8 @@ import { KeyOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import type { ItemOf, ResponseOf } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
-import type { Page } from '../../shared/types';
 import { ConfirmRowButton, DataTable, FilterSelect, usePagedList } from '../components/DataTable';
 import { FormModal } from '../components/FormModal';
 import { ShowOnceModal } from '../components/ShowOnceModal';
@@ -17,21 +17,14 @@ import { LEVELS, type Member, type MemberDetail, type Subsystem } from '../share
 
 const c = 'console.share.cat';
 
-interface GatewayKey {
-  id: string;
-  subsystemId: string;
-  subsystemXroadId: string;
-  prefix: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
+type GatewayKey = ItemOf<'/api/share/subsystems/{id}/keys'>;
 
 function SubsystemKeys({ sub }: { sub: Subsystem }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const [issued, setIssued] = useState<{ key: string; subsystemXroadId: string } | null>(null);
-  const keys = useQuery({ queryKey: ['share-keys', sub.id], queryFn: () => api.get<Page<GatewayKey>>(`/api/share/subsystems/${sub.id}/keys`) });
-  const issue = useSave(() => api.post<{ key: string; subsystemXroadId: string }>(`/api/share/subsystems/${sub.id}/keys`), {
+  const keys = useQuery({ queryKey: ['share-keys', sub.id], queryFn: () => api.get<ResponseOf<'/api/share/subsystems/{id}/keys'>>(`/api/share/subsystems/${sub.id}/keys`) });
+  const issue = useSave(() => api.post<ResponseOf<'/api/share/subsystems/{id}/keys', 'post'>>(`/api/share/subsystems/${sub.id}/keys`), {
     refresh: 'share-keys',
     ok: (r) => t(`${c}.dir.issued`, { id: r.subsystemXroadId }),
     then: (r) => setIssued(r),

@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router';
 import { Card, Form, Input, Radio, Space, Tabs, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import type { ItemOf } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
 import { DataTable, FilterSelect, RowButton, actionsColumn, usePagedList } from '../components/DataTable';
 import { FormModal } from '../components/FormModal';
@@ -14,21 +15,7 @@ const c = 'console.share.cat';
 const OBJ_STATES = ['raised', 'answered', 'rejected', 'corrected', 'closed'] as const;
 const STATE_COLOUR: Record<string, string> = { raised: 'orange', answered: 'blue', rejected: 'red', corrected: 'green', closed: 'default' };
 
-export interface Objection {
-  id: string;
-  resourceId: string;
-  recordKey: string;
-  column: string;
-  description: string;
-  valueAtRaise: string | null;
-  state: string;
-  accepted: boolean | null;
-  answer: string | null;
-  answeredAt: string | null;
-  resolveNote: string | null;
-  closedAt: string | null;
-  createdAt: string;
-}
+export type Objection = ItemOf<'/api/share/objections'>;
 
 export function ObjectionStateTag({ state }: { state: string }) {
   const { t } = useTranslation();

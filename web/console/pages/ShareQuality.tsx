@@ -3,23 +3,18 @@ import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Card, Progress, Segmented, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
+import type { ItemOf } from '../../shared/api-types';
 import { EChart, type ChartOption } from '../../shared/EChart';
 import { DataTable, usePagedList } from '../components/DataTable';
 
 const c = 'console.share.cat';
 const DIMENSIONS = ['conformance', 'completeness', 'accuracy', 'consistency', 'timeliness', 'accessibility'] as const;
-type Dims = Record<(typeof DIMENSIONS)[number], number>;
 
-interface QualityRow {
-  resourceId?: string;
-  code?: string;
-  name?: string;
-  provider: string;
-  providerCode: string;
-  resources?: number;
-  score: number;
-  dimensions: Dims;
-}
+type QualityItem = ItemOf<'/api/share/quality'>;
+type ByResource = Extract<QualityItem, { resourceId: string }>;
+type ByDepartment = Extract<QualityItem, { resources: number }>;
+/** A row of either view (by resource or by department); the other view's fields are absent. */
+type QualityRow = (ByResource & Partial<ByDepartment>) | (ByDepartment & Partial<ByResource>);
 
 const colour = (n: number) => (n >= 90 ? '#389e0d' : n >= 75 ? '#d48806' : '#cf1322');
 

@@ -7,18 +7,14 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { shanghaiToday } from '../../shared/format';
 import { QueryError } from '../components/QueryError';
 import { ConfirmRowButton, RowButton, actionsColumn } from '../components/DataTable';
 import { useCan, useLocale, useNotify, useSave } from '../hooks';
 import type { CalendarEntry } from '../svc/types';
 
-interface DeadlineAnswer {
-  from: string;
-  days: number;
-  due: string;
-  fromIsWorkingDay: boolean;
-}
+type DeadlineAnswer = ResponseOf<'/api/public/calendar/deadline'>;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const ymd = (y: number, m: number, d: number) => `${y}-${pad(m)}-${pad(d)}`;
@@ -125,7 +121,7 @@ export default function SvcCalendar() {
   const [year, setYear] = useState(Number(shanghaiToday().slice(0, 4)));
   const [editing, setEditing] = useState<{ date: string | null } | null>(null);
   const [form] = Form.useForm<EntryValues>();
-  const cal = useQuery({ queryKey: ['calendar', year], queryFn: () => api.get<{ year: number; items: CalendarEntry[] }>('/api/public/calendar', { year }) });
+  const cal = useQuery({ queryKey: ['calendar', year], queryFn: () => api.get<ResponseOf<'/api/public/calendar'>>('/api/public/calendar', { year }) });
   const entries = new Map((cal.data?.items ?? []).map((e) => [e.date, e]));
 
   const save = useSave((v: EntryValues) => api.put<CalendarEntry>('/api/calendar/days', { date: v.date.format('YYYY-MM-DD'), kind: v.kind, name: v.name.trim() }), {

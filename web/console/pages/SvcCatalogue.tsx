@@ -6,6 +6,7 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { QueryError } from '../components/QueryError';
 import { ConfirmRowButton, RowButton, Toolbar, actionsColumn } from '../components/DataTable';
 import { FormModal } from '../components/FormModal';
@@ -175,7 +176,7 @@ function BundlesTab() {
   const locale = useLocale();
   const notify = useNotify();
   const zones = useZones();
-  const list = useQuery({ queryKey: ['svc-bundles'], queryFn: () => api.get<{ items: BundleSummary[] }>('/api/public/svc/bundles') });
+  const list = useQuery({ queryKey: ['svc-bundles'], queryFn: () => api.get<ResponseOf<'/api/public/svc/bundles'>>('/api/public/svc/bundles') });
   const [editing, setEditing] = useState<{ draft: BundleDraft; isNew: boolean } | null>(null);
   const zoneName = new Map((zones.data ?? []).map((z) => [z.code, locale === 'en' ? z.nameEn : z.name]));
   const edit = async (b: BundleSummary) => {
@@ -319,7 +320,7 @@ function HallItems({ hall, onClose }: { hall: Hall; onClose: () => void }) {
   // The sub-hall's list = its district's own items + the city items it handles; the city ones are those without a district.
   const items = useQuery({
     queryKey: ['svc-items', 'hall', hall.districtCode],
-    queryFn: () => api.get<{ items: ItemSummary[]; total: number }>('/api/svc/items', { district: hall.districtCode, limit: 200, offset: 0 }),
+    queryFn: () => api.get<ResponseOf<'/api/svc/items'>>('/api/svc/items', { district: hall.districtCode, limit: 200, offset: 0 }),
   });
   const city = (items.data?.items ?? []).filter((i) => !i.districtCode);
   const change = useSave((body: { add?: string[]; remove?: string[] }) => api.post(`/api/svc/halls/${hall.districtCode}/items`, body), {
@@ -395,7 +396,7 @@ function HallsTab() {
 
 function SynonymsTab() {
   const { t } = useTranslation();
-  const list = useQuery({ queryKey: ['svc-synonyms'], queryFn: () => api.get<{ items: Synonym[] }>('/api/svc/synonyms') });
+  const list = useQuery({ queryKey: ['svc-synonyms'], queryFn: () => api.get<ResponseOf<'/api/svc/synonyms'>>('/api/svc/synonyms') });
   const [editing, setEditing] = useState<{ s: Synonym | null } | null>(null);
   const [form] = Form.useForm<Synonym>();
   const save = useSave((v: Synonym) => api.put('/api/svc/synonyms', { term: v.term.trim(), expansions: v.expansions.map((e) => e.trim()).filter(Boolean) }), {

@@ -5,6 +5,7 @@ import { Card, Col, Empty, Progress, Row, Space, Statistic, Table, Typography } 
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { formatNumber } from '../../shared/format';
 import { QueryError } from '../components/QueryError';
 import { useCan, useLocale } from '../hooks';
@@ -17,7 +18,7 @@ const STATE_HEX: Record<string, string> = { processing: '#1677ff', blue: '#2f54e
 function ItemStats() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const counts = useQuery({ queryKey: ['svc-items', 'stats'], queryFn: () => api.get<{ byStatus: Record<string, number>; departments: number; districts: number }>('/api/svc/stats') });
+  const counts = useQuery({ queryKey: ['svc-items', 'stats'], queryFn: () => api.get<ResponseOf<'/api/svc/stats'>>('/api/svc/stats') });
   const depts = useDepartments();
   const halls = useHalls();
   const deptRows = useMemo(() => [...(depts.data ?? [])].sort((a, b) => b.items - a.items), [depts.data]);

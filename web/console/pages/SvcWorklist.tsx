@@ -6,6 +6,7 @@ import { ClockCircleOutlined, ReloadOutlined, WarningOutlined } from '@ant-desig
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { formatDateTime, shanghaiToday } from '../../shared/format';
 import { DataTable, FilterSelect, RowButton, actionsColumn, usePagedList } from '../components/DataTable';
 import { shortId, useCurrentMe, useLocale, useSave } from '../hooks';
@@ -13,12 +14,7 @@ import { ItemSelect, StateTag } from '../svc/common';
 import { ApplicationDrawer } from '../svc/ApplicationDrawer';
 import { APP_STATES, type AppState, type Application } from '../svc/types';
 
-interface BulkResult {
-  action: 'accept' | 'approve';
-  results: { id: string; ok: boolean; status?: number; detail?: string }[];
-  succeeded: number;
-  failed: number;
-}
+type BulkResult = ResponseOf<'/api/svc/applications/bulk', 'post'>;
 
 /** Days from today (Shanghai) to a YYYY-MM-DD date; negative when past. */
 function daysUntil(ymd: string): number {

@@ -5,11 +5,12 @@ import { Card, Descriptions, Input, Space, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
 import { ConfirmRowButton, DataTable, FilterSelect, Toolbar, actionsColumn, usePagedList } from '../components/DataTable';
 import { QueryError } from '../components/QueryError';
 import { useLocale, useSave } from '../hooks';
-import { KeyStateTag, type KeyView, T, type TrustList, UseTag } from '../trust/shared';
+import { KeyStateTag, type KeyView, T, UseTag } from '../trust/shared';
 
 const USES = ['city-code', 'certificate', 'status-list', 'trust-list'] as const;
 const STATES = ['current', 'retired', 'expired'] as const;
@@ -17,8 +18,8 @@ const STATES = ['current', 'retired', 'expired'] as const;
 function ListCard() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const list = useQuery({ queryKey: ['trust-keys', 'list'], queryFn: () => api.get<{ jws: string; list: TrustList; listId: string }>('/api/trust/list') });
-  const pin = useQuery({ queryKey: ['trust-keys', 'pin'], queryFn: () => api.get<JsonWebKey & { kid: string }>('/api/trust/list-key') });
+  const list = useQuery({ queryKey: ['trust-keys', 'list'], queryFn: () => api.get<ResponseOf<'/api/trust/list'>>('/api/trust/list') });
+  const pin = useQuery({ queryKey: ['trust-keys', 'pin'], queryFn: () => api.get<ResponseOf<'/api/trust/list-key'>>('/api/trust/list-key') });
   const l = list.data?.list;
   const base = l?.platform.url ?? window.location.origin;
   return (
@@ -67,7 +68,7 @@ function KeysCard() {
   const [use, setUse] = useState<string | undefined>();
   const [state, setState] = useState<string | undefined>();
   const keys = usePagedList<KeyView>(['trust-keys', 'keys'], '/api/trust/keys', { orgCode: orgCode.trim() || undefined, use, state });
-  const rotate = useSave((k: KeyView) => api.post<{ key: KeyView }>('/api/trust/keys/rotate', { orgCode: k.orgCode, use: k.use }), {
+  const rotate = useSave((k: KeyView) => api.post<ResponseOf<'/api/trust/keys/rotate', 'post'>>('/api/trust/keys/rotate', { orgCode: k.orgCode, use: k.use }), {
     refresh: 'trust-keys',
     ok: (r) => t(`${T}.keys.rotated`, { kid: r.key.kid }),
   });

@@ -6,12 +6,13 @@ import { Card, Checkbox, Descriptions, Drawer, Form, Input, Radio, Space, Table,
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
 import { ConfirmRowButton, DataTable, RowButton, Toolbar, actionsColumn, usePagedList } from '../components/DataTable';
 import { FormModal } from '../components/FormModal';
 import { QueryError } from '../components/QueryError';
 import { useLocale, useNotify, useSave } from '../hooks';
-import { type PartnerView, PartnerStateTag, T, type TrustList, type TrustListKey, UseTag } from '../trust/shared';
+import { type PartnerView, PartnerStateTag, T, type TrustListKey, UseTag } from '../trust/shared';
 
 interface RegisterForm {
   name: string;
@@ -33,7 +34,7 @@ function parsePin(text: string): JsonWebKey | null {
 function PartnerDrawer({ id, onClose }: { id: string | null; onClose: () => void }) {
   const { t } = useTranslation();
   const locale = useLocale();
-  const q = useQuery({ queryKey: ['trust-partners', 'one', id], queryFn: () => api.get<PartnerView & { list: TrustList; url: string | null }>(`/api/trust/partners/${id}`), enabled: !!id });
+  const q = useQuery({ queryKey: ['trust-partners', 'one', id], queryFn: () => api.get<ResponseOf<'/api/trust/partners/{id}'>>(`/api/trust/partners/${id}`), enabled: !!id });
   const p = q.data;
   return (
     <Drawer open={!!id} onClose={onClose} width={860} title={p ? `${p.name} · ${p.platformId}` : t(`${T}.partners.view`)} destroyOnHidden>

@@ -7,6 +7,7 @@ import { UploadOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import type { ItemOf, ResponseOf } from '../../shared/api-types';
 import { uploadFile } from '../../shared/credit/upload';
 import { formatDateTime, formatNumber } from '../../shared/format';
 import { DataTable, RowButton, usePagedList } from '../components/DataTable';
@@ -19,42 +20,10 @@ import type { Resource } from './catalogue-types';
 const c = 'console.share.cat';
 const DIMENSIONS = ['conformance', 'completeness', 'accuracy', 'consistency', 'timeliness', 'accessibility'] as const;
 
-interface Dataset {
-  rowCount: number;
-  lastLoadedAt: string | null;
-  quality: { score: number; dimensions: Record<(typeof DIMENSIONS)[number], number> };
-}
-
-interface Load {
-  id: string;
-  source: string;
-  mode: string;
-  state: string;
-  fileName: string | null;
-  rowsRead: number;
-  rowsLoaded: number;
-  rowsRejected: number;
-  bytesRead: number;
-  bytesTotal: number | null;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
-
-interface Rejected {
-  rowNumber: number;
-  problems: { column: string; rule: string; message: string }[];
-  raw: Record<string, unknown>;
-}
-
-interface Rule {
-  id?: string;
-  kind: string;
-  column: string | null;
-  threshold: number;
-  severity: string;
-  derived?: boolean;
-}
+type Dataset = ResponseOf<'/api/share/resources/{id}/dataset'>;
+type Load = ItemOf<'/api/share/loads'>;
+type Rejected = ItemOf<'/api/share/loads/{id}/rejected'>;
+type Rule = ItemOf<'/api/share/resources/{id}/quality-rules'>;
 
 const LOAD_COLOUR: Record<string, string> = { queued: 'default', running: 'processing', succeeded: 'green', rejected: 'orange', failed: 'red' };
 
@@ -177,7 +146,7 @@ export function DatasetTab({ r }: { r: Resource }) {
 export function QualityTab({ r }: { r: Resource }) {
   const { t } = useTranslation();
   const ds = useQuery({ queryKey: ['share-dataset', r.id], queryFn: () => api.get<Dataset>(`/api/share/resources/${r.id}/dataset`), enabled: r.state === 'published' });
-  const rules = useQuery({ queryKey: ['share-rules', r.id], queryFn: () => api.get<{ items: Rule[] }>(`/api/share/resources/${r.id}/quality-rules`), enabled: r.state === 'published' });
+  const rules = useQuery({ queryKey: ['share-rules', r.id], queryFn: () => api.get<ResponseOf<'/api/share/resources/{id}/quality-rules'>>(`/api/share/resources/${r.id}/quality-rules`), enabled: r.state === 'published' });
   if (r.state !== 'published') return <Empty description={t(`${c}.ds.notPublished`)} />;
   const q = ds.data?.quality;
   return (

@@ -6,6 +6,7 @@ import { DownloadOutlined, RobotOutlined, SafetyCertificateOutlined } from '@ant
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
 import { QueryError } from '../components/QueryError';
 import { shortId, useCurrentMe, useLocale, useNotify } from '../hooks';
@@ -167,7 +168,7 @@ export function ApplicationDrawer({ id, onClose, onOpen }: { id: string | null; 
   // The other members of a one-thing bundle, as far as they are in my scope (another department's stay hidden).
   const bundle = useQuery({
     queryKey: ['svc-bundle-members', a?.bundleApplicationId],
-    queryFn: () => api.get<{ items: Application[] }>('/api/svc/worklist', { bundleApplicationId: a!.bundleApplicationId!, limit: 50, offset: 0 }),
+    queryFn: () => api.get<ResponseOf<'/api/svc/worklist'>>('/api/svc/worklist', { bundleApplicationId: a!.bundleApplicationId!, limit: 50, offset: 0 }),
     enabled: !!a?.bundleApplicationId,
   });
   const members = (bundle.data?.items ?? []).filter((m) => m.id !== a?.id);

@@ -5,17 +5,13 @@ import { Alert, Button, Input, Space, Switch, Typography } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, isStatus } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
 import { QueryError } from '../components/QueryError';
 import { useLocale, useNotify } from '../hooks';
 import type { AutoRule } from './types';
 
-interface RuleAnswer {
-  itemId: string;
-  rule: AutoRule;
-  enabled: boolean;
-  updatedAt?: string;
-}
+type RuleAnswer = ResponseOf<'/api/svc/items/{id}/auto-rule'>;
 
 const EXAMPLE: AutoRule = {
   description: '申请人年满18周岁且已上传身份证明',

@@ -1,65 +1,17 @@
 // Pieces both trust pages use: the state tags of keys and partners, and the shapes the API returns.
 import { Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
+import type { ItemOf, ResponseOf } from '../../shared/api-types';
 
 export const T = 'console.trust';
 
-export interface TrustListKey {
-  kid: string;
-  issuer: string;
-  issuerName: string;
-  uses: string[];
-  jwk: JsonWebKey;
-  notBefore: string;
-  notAfter: string | null;
-}
-
-export interface TrustList {
-  version: 1;
-  platform: { id: string; name: string; nameEn?: string; url: string };
-  seq: number;
-  issuedAt: string;
-  nextUpdate: string;
-  keys: TrustListKey[];
-}
-
-export interface KeyView {
-  id: string;
-  orgCode: string;
-  orgName: string | null;
-  orgNameEn: string | null;
-  issuer: string;
-  use: string;
-  kid: string;
-  state: 'current' | 'retired' | 'expired';
-  notBefore: string;
-  notAfter: string | null;
-  createdAt: string;
-}
-
-export interface PartnerView {
-  id: string;
-  name: string;
-  url: string | null;
-  platformId: string;
-  platformName: string;
-  pinnedKid: string;
-  state: 'fresh' | 'warn' | 'stale' | 'untrusted';
-  untrustedReason: string | null;
-  active: boolean;
-  seq: number;
-  listId: string;
-  issuedAt: string;
-  nextUpdate: string;
-  keyCount: number;
-  issuers: string[];
-  lastFetchedAt: string | null;
-  acceptedAt: string;
-  lastError: string | null;
-  lastErrorAt: string | null;
-  createdAt: string;
-  deactivatedAt: string | null;
-}
+/** A trust list body (the JWS payload), ours or a partner's. */
+export type TrustList = ResponseOf<'/api/trust/list'>['list'];
+export type TrustListKey = TrustList['keys'][number];
+/** One of our signing keys. */
+export type KeyView = ItemOf<'/api/trust/keys'>;
+/** A partner platform whose trust list we hold. */
+export type PartnerView = ItemOf<'/api/trust/partners'>;
 
 const KEY_COLOUR: Record<KeyView['state'], string> = { current: 'green', retired: 'gold', expired: 'default' };
 const PARTNER_COLOUR: Record<PartnerView['state'], string> = { fresh: 'green', warn: 'orange', stale: 'red', untrusted: 'red' };

@@ -6,38 +6,17 @@ import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes, useLocation } from 'react-router';
 import QRCode from 'qrcode';
 import { api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { errorMessage } from '../../shared/errors';
 import { formatDateTime, formatTime } from '../../shared/format';
 import { useLocale } from '../../shared/i18n';
 import type { useSession } from '../../shared/session';
-import type { Page } from '../../shared/types';
 import { Alert, BrandBar, Field } from '../ui';
 import { TerminalPage } from './Terminal';
 
 type Props = { me: ReturnType<typeof useSession>; signIn: ReactNode };
 
-interface MyCode {
-  payload: string | null;
-  subject: string;
-  health: 'green' | 'yellow' | 'red';
-  cards: { kind: string; ref: string }[];
-  frozen: boolean;
-  frozenAt: string | null;
-  issuedAt: string | null;
-  expiresAt: string | null;
-  refreshAfter: string | null;
-}
-
-interface ScanRow {
-  id: number;
-  at: string;
-  terminalName: string;
-  scenario: string;
-  place: string;
-  district: string | null;
-  decision: 'pass' | 'refuse';
-  reason: string;
-}
+type MyCode = ResponseOf<'/api/code/me'>;
 
 export function CodeApp({ me, signIn }: Props) {
   const signedIn = !!me.data && !me.data.mfaPending;
@@ -253,7 +232,7 @@ function MyScansPage() {
   const locale = useLocale();
   const scans = useInfiniteQuery({
     queryKey: ['code', 'me', 'scans'],
-    queryFn: ({ pageParam }) => api.get<Page<ScanRow>>('/api/code/me/scans', { limit: PAGE, offset: pageParam }),
+    queryFn: ({ pageParam }) => api.get<ResponseOf<'/api/code/me/scans'>>('/api/code/me/scans', { limit: PAGE, offset: pageParam }),
     initialPageParam: 0,
     getNextPageParam: (last, all) => { const seen = all.reduce((n, p) => n + p.items.length, 0); return seen < last.total ? seen : undefined; },
   });

@@ -5,7 +5,8 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next';
 import jsQR from 'jsqr';
 import { TrustStore, verifyCityCode, type Reason, type TrustSource } from '../../../src/lib/verifier';
-import { applyPolicy, type Policy } from '../../../src/modules/code/citycode/policies';
+import { applyPolicy } from '../../../src/modules/code/citycode/policies';
+import type { ResponseOf } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
 import { useLocale } from '../../shared/i18n';
 import { LanguageToggle } from '../LanguageToggle';
@@ -16,12 +17,8 @@ const TRUST_STORE = 'dq.code.terminal.trust';
 const SEEN_STORE = 'dq.code.terminal.seen';
 const TRUST_REFRESH_MS = 10 * 60_000;
 
-interface TerminalInfo {
-  terminal: { id: string; name: string; place: string; scenario: string; keyPrefix: string | null };
-  policy: Policy;
-  skewSeconds: number;
-  platformId: string;
-}
+/** What the terminal's own key may know: itself, its scenario's policy, the clock skew and the platform. */
+type TerminalInfo = ResponseOf<'/api/code/terminal'>;
 interface CachedTrust {
   items: TrustSource[];
   graceSeconds: number;
@@ -84,7 +81,7 @@ export function TerminalPage() {
   const [setupError, setSetupError] = useState('');
 
   const refreshTrust = useCallback(async (k: string) => {
-    const r = await call<{ items: TrustSource[]; graceSeconds: number }>(k, 'GET', '/api/trust/sources');
+    const r = await call<ResponseOf<'/api/trust/sources'>>(k, 'GET', '/api/trust/sources');
     const cached = { items: r.items, graceSeconds: r.graceSeconds, fetchedAt: new Date().toISOString() };
     save(TRUST_STORE, cached);
     setTrust(cached);

@@ -4,8 +4,9 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { errorMessage } from '../../shared/errors';
-import type { PublicSubject, PublicSubjectHit } from '../../shared/credit/types';
+import type { PublicSubject } from '../../shared/credit/types';
 import { CreditFrame, RecordCard, Spinner } from './shared';
 
 const PAGE = 20;
@@ -18,7 +19,7 @@ export function CreditLookup() {
   const [short, setShort] = useState(false);
   const results = useInfiniteQuery({
     queryKey: ['public', 'credit', 'search', q],
-    queryFn: ({ pageParam }) => api.get<{ items: PublicSubjectHit[]; total: number }>('/api/public/credit/search', { q, limit: PAGE, offset: pageParam }),
+    queryFn: ({ pageParam }) => api.get<ResponseOf<'/api/public/credit/search'>>('/api/public/credit/search', { q, limit: PAGE, offset: pageParam }),
     initialPageParam: 0,
     getNextPageParam: (last, pages) => {
       const got = pages.reduce((n, p) => n + p.items.length, 0);

@@ -5,6 +5,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../shared/api';
+import type { ResponseOf } from '../../shared/api-types';
 import { errorMessage } from '../../shared/errors';
 import { formatDateTime } from '../../shared/format';
 import { useLocale } from '../../shared/i18n';
@@ -75,9 +76,9 @@ export function MyPenalties({ me }: { me: Me }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const isEnterprise = me.user.kind === 'enterprise';
-  const penalties = useQuery({ queryKey: ['credit', 'my', 'penalties'], queryFn: () => api.get<{ items: MyPenalty[] } | MyPenalty[]>('/api/credit/my/penalties'), enabled: isEnterprise });
+  const penalties = useQuery({ queryKey: ['credit', 'my', 'penalties'], queryFn: () => api.get<ResponseOf<'/api/credit/my/penalties'>>('/api/credit/my/penalties'), enabled: isEnterprise });
   const repairs = useQuery({ queryKey: ['credit', 'my', 'repairs'], queryFn: () => api.get<Page<RepairRow>>('/api/credit/repairs', { limit: 50 }), enabled: isEnterprise });
-  const list = penalties.data ? (Array.isArray(penalties.data) ? penalties.data : penalties.data.items) : [];
+  const list = penalties.data?.items ?? [];
   return (
     <CreditFrame title={t('credit.repair.title')} subtitle={me.org?.name}>
       {!isEnterprise ? (
@@ -141,8 +142,8 @@ export function ApplyRepair({ me }: { me: Me }) {
   const nav = useNavigate();
   const qc = useQueryClient();
   const { penaltyId = '' } = useParams();
-  const penalties = useQuery({ queryKey: ['credit', 'my', 'penalties'], queryFn: () => api.get<{ items: MyPenalty[] } | MyPenalty[]>('/api/credit/my/penalties'), enabled: me.user.kind === 'enterprise' });
-  const letter = useQuery({ queryKey: ['credit', 'commitment', penaltyId], queryFn: () => api.get<{ text: string }>('/api/credit/repairs/commitment', { penaltyId }), enabled: me.user.kind === 'enterprise' });
+  const penalties = useQuery({ queryKey: ['credit', 'my', 'penalties'], queryFn: () => api.get<ResponseOf<'/api/credit/my/penalties'>>('/api/credit/my/penalties'), enabled: me.user.kind === 'enterprise' });
+  const letter = useQuery({ queryKey: ['credit', 'commitment', penaltyId], queryFn: () => api.get<ResponseOf<'/api/credit/repairs/commitment'>>('/api/credit/repairs/commitment', { penaltyId }), enabled: me.user.kind === 'enterprise' });
   const [accepted, setAccepted] = useState(false);
   const [statement, setStatement] = useState('');
   const [proof, setProof] = useState<File | null>(null);
@@ -166,7 +167,7 @@ export function ApplyRepair({ me }: { me: Me }) {
         <EnterpriseOnly me={me} />
       </CreditFrame>
     );
-  const list = penalties.data ? (Array.isArray(penalties.data) ? penalties.data : penalties.data.items) : [];
+  const list = penalties.data?.items ?? [];
   const penalty: CreditRecord | undefined = list.find((p) => p.id === penaltyId);
 
   const submit = async (e: FormEvent) => {

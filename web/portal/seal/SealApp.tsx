@@ -4,6 +4,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes } from 'react-router';
+import type { ResponseOf } from '../../shared/api-types';
 import { errorMessage } from '../../shared/errors';
 import { uploadFile } from '../../shared/credit/upload';
 import { formatDateTime } from '../../shared/format';
@@ -13,19 +14,8 @@ import { Shell } from '../shell';
 
 type Props = { me: ReturnType<typeof useSession>; signIn: ReactNode };
 
-interface Signature {
-  signer: string | null;
-  org: string | null;
-  signedAt: string | null;
-  intact: boolean;
-  coversWholeDocument: boolean;
-  chainTrusted: boolean;
-  reason?: string;
-}
-interface Report {
-  documentSha256: string;
-  signatures: Signature[];
-}
+type Report = ResponseOf<'/api/seal/verify', 'post'>;
+type Signature = Report['signatures'][number];
 
 function YesNo({ ok }: { ok: boolean }) {
   const { t } = useTranslation();

@@ -6,22 +6,16 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../shared/api';
+import type { ItemOf, ResponseOf } from '../../shared/api-types';
 import { errorMessage } from '../../shared/errors';
 
-interface WalletCertRow {
-  certificateId: string;
-  typeName: string;
-  number: string;
-  issuerName: string;
-  status: string;
-  validUntil: string | null;
-}
+type WalletCertRow = ItemOf<'/api/wallet/certificates'>;
 
 export function WalletMaterialPicker({ appId, materialKey, certificateType, chosenId, onChanged }: { appId: string; materialKey: string; certificateType: string; chosenId?: string | null; onChanged: () => void }) {
   const { t } = useTranslation();
   const [problem, setProblem] = useState('');
   const [busy, setBusy] = useState(false);
-  const mine = useQuery({ queryKey: ['wallet', 'mine'], queryFn: () => api.get<{ items: WalletCertRow[] }>('/api/wallet/certificates', { limit: 100 }) });
+  const mine = useQuery({ queryKey: ['wallet', 'mine'], queryFn: () => api.get<ResponseOf<'/api/wallet/certificates'>>('/api/wallet/certificates', { limit: 100 }) });
   const usable = (mine.data?.items ?? []).filter((c) => c.typeName === certificateType && c.status === 'valid');
   const use = async (c: WalletCertRow) => {
     setProblem('');

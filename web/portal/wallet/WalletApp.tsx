@@ -6,14 +6,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes, useLocation, useParams } from 'react-router';
 import { cryptoKeySigner, presentSdJwt } from '../../../src/lib/sd-jwt';
-import type { CertificateFieldDef } from '../../../src/modules/cert/contracts';
 import { disclosableFields } from '../../../src/modules/cert/wallet/fields';
 import { ApiError, api, type Problem } from '../../shared/api';
 import { errorMessage } from '../../shared/errors';
 import { formatDate, formatDateTime } from '../../shared/format';
 import { useLocale } from '../../shared/i18n';
 import type { useSession } from '../../shared/session';
-import type { Page } from '../../shared/types';
+import type { ItemOf, ResponseOf } from '../../shared/api-types';
 import { SectionFrame } from '../frame';
 import { holderKey } from './holderKey';
 import { QrImage, QrScanner } from './qr';
@@ -23,52 +22,18 @@ type Props = { me: ReturnType<typeof useSession>; signIn: ReactNode };
 /** Presentations up to this size go straight into one QR code; larger ones get a one-time handle. */
 const MAX_INLINE_QR = 1200;
 
-interface WalletCert {
-  id: string;
-  certificateId: string;
-  identifier: string;
-  number: string;
-  typeName: string;
-  typeNameEn: string;
-  holderName: string;
-  holderCodeMasked: string;
-  issuerName: string;
-  issuedOn: string;
-  validFrom: string;
-  validUntil: string | null;
-  status: string;
-  claimed?: boolean;
-}
-interface Field {
-  key: string;
-  nameZh: string;
-  nameEn: string;
-  personal?: boolean;
-  value?: unknown;
-}
-interface HolderRequest {
-  id: string;
-  requestCode: string;
-  verifier: { orgName: string | null; orgNameEn: string | null; name: string };
-  purpose: string;
-  fields: string[];
-  nonce: string;
-  audience: string;
-  expiresAt: string;
-}
-interface VerificationAnswer {
-  valid: boolean;
-  reason: string;
-  message: string;
-  issuer?: string;
-  issuerName?: string;
-  kid?: string;
-  trustList?: string;
-  certificate?: { name: string; nameEn?: string; type: string; identifier?: string };
-  disclosed: Record<string, unknown>;
-  labels: Record<string, [string, string]>;
-  warnings: string[];
-}
+/** A certificate in my wallet. */
+type WalletCert = ItemOf<'/api/wallet/certificates'>;
+/** A certificate I could claim (it has no wallet id yet). */
+type ClaimableCert = ItemOf<'/api/wallet/claimable'>;
+type WalletCertDetail = ResponseOf<'/api/wallet/certificates/{id}'>;
+/** A disclosable field of a wallet certificate, with its value. */
+type Field = WalletCertDetail['fields'][number];
+/** A field as the verifier page offers it (no value: it is the type's field, not a certificate's). */
+type FieldLabel = Omit<Field, 'value'>;
+type HolderRequest = ResponseOf<'/api/wallet/requests/{code}'>;
+type VerificationAnswer = ResponseOf<'/api/cert/verifier/verify', 'post'>;
+type VerifierRequest = ResponseOf<'/api/cert/verifier/requests', 'post'>;
 
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : typeof v === 'boolean' ? (v ? '✓' : '✗') : String(v));
 
@@ -138,11 +103,11 @@ function CertCard({ c, to }: { c: WalletCert; to?: string }) {
 function MyWallet() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const mine = useQuery({ queryKey: ['wallet', 'mine'], queryFn: () => api.get<Page<WalletCert>>('/api/wallet/certificates', { limit: 100 }) });
-  const claimable = useQuery({ queryKey: ['wallet', 'claimable'], queryFn: () => api.get<{ items: WalletCert[] }>('/api/wallet/claimable') });
+  const mine = useQuery({ queryKey: ['wallet', 'mine'], queryFn: () => api.get<ResponseOf<'/api/wallet/certificates'>>('/api/wallet/certificates', { limit: 100 }) });
+  const claimable = useQuery({ queryKey: ['wallet', 'claimable'], queryFn: () => api.get<ResponseOf<'/api/wallet/claimable'>>('/api/wallet/claimable') });
   const [notice, setNotice] = useState<string | null>(null);
   const claim = useMutation({
-    mutationFn: (c: WalletCert) => api.post<WalletCert>('/api/wallet/claim', { certificateId: c.certificateId }),
+    mutationFn: (c: ClaimableCert) => api.post<ResponseOf<'/api/wallet/claim', 'post'>>('/api/wallet/claim', { certificateId: c.certificateId }),
     onSuccess: (r) => {
       setNotice(t('wallet.list.claimedOk', { name: r.typeName }));
       void qc.invalidateQueries({ queryKey: ['wallet'] });
@@ -203,7 +168,7 @@ function MyWallet() {
 }
 
 function useWalletCert(id: string) {
-  return useQuery({ queryKey: ['wallet', 'cert', id], queryFn: () => api.get<WalletCert & { fields: Field[] }>(`/api/wallet/certificates/${id}`) });
+  return useQuery({ queryKey: ['wallet', 'cert', id], queryFn: () => api.get<WalletCertDetail>(`/api/wallet/certificates/${id}`) });
 }
 
 function CertDetail() {
@@ -308,11 +273,11 @@ function ShowCert() {
     setError(null);
     try {
       const key = await holderKey();
-      const { credential } = await api.post<{ credential: string }>(`/api/wallet/certificates/${cert.data.id}/credential`, { holderJwk: key.publicJwk });
+      const { credential } = await api.post<ResponseOf<'/api/wallet/certificates/{id}/credential', 'post'>>(`/api/wallet/certificates/${cert.data.id}/credential`, { holderJwk: key.publicJwk });
       const text = await presentSdJwt({ credential, disclose: [...chosen], aud: request.audience, nonce: request.nonce, sign: cryptoKeySigner(key.privateKey) });
       if (text.length <= MAX_INLINE_QR) setResult({ kind: 'inline', text });
       else {
-        const h = await api.post<{ handle: string; qr: string; expiresAt: string }>('/api/wallet/presentations', { presentation: text });
+        const h = await api.post<ResponseOf<'/api/wallet/presentations', 'post'>>('/api/wallet/presentations', { presentation: text });
         setResult({ kind: 'handle', ...h });
       }
     } catch (e) {
@@ -424,24 +389,10 @@ function ShowCert() {
 
 // ---- who verified what ---------------------------------------------------------------------------
 
-interface VerificationRow {
-  id: string;
-  at: string;
-  verifierOrg: string | null;
-  verifierOrgEn: string | null;
-  verifierName: string;
-  purpose: string | null;
-  certificateName: string | null;
-  fields: string[];
-  labels: Record<string, [string, string]>;
-  valid: boolean;
-  reason: string;
-}
-
 function Verifications() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const q = useQuery({ queryKey: ['wallet', 'verifications'], queryFn: () => api.get<Page<VerificationRow>>('/api/wallet/verifications', { limit: 100 }) });
+  const q = useQuery({ queryKey: ['wallet', 'verifications'], queryFn: () => api.get<ResponseOf<'/api/wallet/verifications'>>('/api/wallet/verifications', { limit: 100 }) });
   return (
     <Frame title={t('wallet.verifications.title')} subtitle={t('wallet.verifications.hint')} tabs>
       {q.isPending ? (
@@ -488,14 +439,6 @@ export function WalletApp({ me, signIn }: Props) {
 }
 
 // ---- the verifier page ---------------------------------------------------------------------------
-
-interface CertType {
-  id: string;
-  nameZh: string;
-  nameEn: string;
-  vct: string;
-  fields: CertificateFieldDef[];
-}
 
 /** How the verifier page calls the API: as the signed-in staff member, or as a terminal with its API key. */
 interface Caller {
@@ -544,22 +487,22 @@ function TerminalKeyForm({ onSave }: { onSave: (key: string) => void }) {
 function Verifier({ caller, allowed, onForgetKey }: { caller: Caller; allowed: boolean; onForgetKey?: () => void }) {
   const { t } = useTranslation();
   const locale = useLocale();
-  const types = useQuery({ queryKey: ['cert', 'types', caller.kind], queryFn: () => caller.get<{ items: CertType[] }>('/api/cert/types'), enabled: allowed });
+  const types = useQuery({ queryKey: ['cert', 'types', caller.kind], queryFn: () => caller.get<ResponseOf<'/api/cert/types'>>('/api/cert/types'), enabled: allowed });
   const [typeId, setTypeId] = useState('');
   const [fields, setFields] = useState<Set<string>>(new Set());
   const [purpose, setPurpose] = useState('');
-  const [request, setRequest] = useState<{ id: string; requestCode: string; qr: string; expiresAt: string } | null>(null);
+  const [request, setRequest] = useState<VerifierRequest | null>(null);
   const [input, setInput] = useState('');
   const [scanning, setScanning] = useState(false);
   const [answer, setAnswer] = useState<VerificationAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const type = types.data?.items.find((x) => x.id === typeId);
   // Exactly the fields the wallet makes disclosable for this type.
-  const choices: Field[] = useMemo(() => (type ? disclosableFields(type.fields) : []), [type]);
-  const label = (f: Field) => (locale === 'en' ? f.nameEn : f.nameZh);
+  const choices: FieldLabel[] = useMemo(() => (type ? disclosableFields(type.fields) : []), [type]);
+  const label = (f: FieldLabel) => (locale === 'en' ? f.nameEn : f.nameZh);
 
   const create = useMutation({
-    mutationFn: () => caller.post<{ id: string; requestCode: string; qr: string; expiresAt: string }>('/api/cert/verifier/requests', { fields: [...fields], purpose, ...(type ? { vct: type.vct } : {}) }),
+    mutationFn: () => caller.post<VerifierRequest>('/api/cert/verifier/requests', { fields: [...fields], purpose, ...(type ? { vct: type.vct } : {}) }),
     onSuccess: (r) => {
       setRequest(r);
       setAnswer(null);
