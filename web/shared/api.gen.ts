@@ -6216,7 +6216,7 @@ export interface paths {
                     };
                     content: {
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                        "text/csv": string;
+                        "text/csv; charset=utf-8": string;
                     };
                 };
             };
@@ -8653,7 +8653,7 @@ export interface paths {
                     };
                     content: {
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                        "text/csv": string;
+                        "text/csv; charset=utf-8": string;
                     };
                 };
             };

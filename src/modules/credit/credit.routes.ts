@@ -3,12 +3,11 @@
 import type { FastifyInstance } from 'fastify';
 import { CONTENT_TYPES, exportStream, formatOfContentType } from '../../platform/files';
 import { AppError } from '../../platform/http/problem';
-import { Defaulted, Enum, IdParams, Page, PageQuery, Str, Type, typed, Uuid } from '../../platform/http/schema';
+import { Choice, Defaulted, Enum, IdParams, Page, PageQuery, Str, TabularFile, Type, typed, Uuid } from '../../platform/http/schema';
 import { readUpload, registerUploads } from '../../platform/http/uploads';
 import { formatOfFileName } from './credit.files';
 import {
   BatchSchema,
-  Choice,
   Endpoints,
   EndpointsBody,
   FORMATS,
@@ -20,7 +19,6 @@ import {
   Profile,
   PublicSubject,
   RecordBody,
-  
   RecordSchema,
   Regimes,
   RegimesBody,
@@ -30,7 +28,6 @@ import {
   RowProblem,
   Stats,
   SubjectHits,
-  TabularFile,
   UploadedBatch,
 } from './credit.schemas';
 import { CREDIT, type CreditService } from './credit.service';

@@ -7,19 +7,6 @@ import { SEVERITIES } from './windows';
 export const Kind = Enum(CREDIT_KINDS);
 export const FORMATS = ['csv', 'xlsx'] as const;
 
-/** A string from a fixed list with a default (query strings). */
-export const Choice = <const V extends readonly string[]>(values: V, def: V[number]) => Type.Unsafe<V[number]>({ type: 'string', enum: [...values], default: def });
-
-/** A CSV or Excel file as the answer (templates, batch reports). */
-export const TabularFile = (description: string) =>
-  Type.Unsafe<unknown>({
-    description,
-    content: {
-      'text/csv': { schema: { type: 'string', format: 'binary' } },
-      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
-    },
-  });
-
 /** A repair material as the answer: PDF, JPEG or PNG. */
 export const MaterialFile = Type.Unsafe<unknown>({
   description: 'The material as uploaded (PDF, JPEG or PNG)',

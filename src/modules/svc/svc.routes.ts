@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Readable } from 'node:stream';
 import { byteLimit, CONTENT_TYPES, formatOfContentType } from '../../platform/files';
 import { AppError } from '../../platform/http/problem';
-import { Defaulted, Enum, IdParams, NoContent, PageQuery, ProblemRef, ProblemResponse, type Static, Str, Type, typed, Uuid } from '../../platform/http/schema';
+import { Choice, Defaulted, Enum, IdParams, NoContent, PageQuery, ProblemRef, ProblemResponse, Str, Type, type Static, typed, Uuid } from '../../platform/http/schema';
 import { APPLICANT_TYPE_CODES, HANDLING_MODE_CODES, ITEM_STATUSES } from './model';
 import { certificateTypes } from './materials';
 import type { CatalogueFiles } from './svc.files';
@@ -14,7 +14,6 @@ import {
   BundleSaved,
   BundleSchema,
   CertificateTypes,
-  Choice,
   Counts,
   Departments,
   HallItems,
@@ -28,7 +27,7 @@ import {
   PublicItem,
   SearchPage,
   Synonym,
-  TabularFile,
+  CatalogueFile,
   ZONE_CATEGORIES,
   ZoneBody,
   Zones,
@@ -289,7 +288,7 @@ export async function svcRoutes(app: FastifyInstance, deps: SvcRouteDeps) {
         tags,
         summary: 'The catalogue the caller may see as CSV or Excel, streamed',
         querystring: Defaulted({ format: Choice(['csv', 'xlsx'], 'csv'), status: Type.Optional(Enum(ITEM_STATUSES)), department: Type.Optional(Department), district: Type.Optional(District) }),
-        response: { 200: TabularFile },
+        response: { 200: CatalogueFile },
       },
     },
     async (req, reply) => {

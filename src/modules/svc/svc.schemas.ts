@@ -1,19 +1,12 @@
 // TypeBox shapes of the catalogue routes (svc.routes.ts): what staff send (with the limits the API
 // enforces) and what the service answers (items, versions, search pages, browse facets, structure).
-import { CONTENT_TYPES } from '../../platform/files';
-import { Dict, Enum, Nullable, Str, Timestamp, Type } from '../../platform/http/schema';
+import { Dict, Enum, Nullable, Str, TabularFile, Timestamp, Type } from '../../platform/http/schema';
 import { FIELD_TYPES } from './form';
 import { UPLOAD_TYPES } from './materials';
 import { APPLICANT_TYPE_CODES, HANDLING_MODE_CODES, ITEM_KIND_CODES, ITEM_STATUSES } from './model';
 
-/** One of a fixed list of strings, with a default (querystrings). */
-export const Choice = <const V extends readonly string[]>(values: V, def: V[number]) => Type.Unsafe<V[number]>({ type: 'string', enum: [...values], default: def });
-
-/** A CSV or Excel file (the catalogue export). */
-export const TabularFile = Type.Unsafe<unknown>({
-  description: 'The catalogue as CSV (UTF-8) or Excel, streamed',
-  content: { [CONTENT_TYPES.csv]: { schema: { type: 'string', format: 'binary' } }, [CONTENT_TYPES.xlsx]: { schema: { type: 'string', format: 'binary' } } },
-});
+/** The catalogue as CSV (UTF-8) or Excel, streamed (the export). */
+export const CatalogueFile = TabularFile('The catalogue as CSV (UTF-8) or Excel, streamed');
 
 export const ZONE_CATEGORIES = ['audience', 'life_event', 'topic'] as const;
 

@@ -5,6 +5,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import Type, { type Static, type TObject, type TProperties, type TSchema } from 'typebox';
+import { CONTENT_TYPES } from '../files';
 import { MAX_PAGE } from './paging';
 
 export { Type, type Static, type TSchema };
@@ -40,6 +41,8 @@ export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]
 export const Json = Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true });
 /** Any JSON value (used sparingly: a field whose shape the caller defines). */
 export const AnyJson = Type.Unsafe<unknown>({});
+/** One of a fixed list of strings, with a default (a querystring's filled-in value). */
+export const Choice = <const V extends readonly string[]>(values: V, def: V[number]) => Type.Unsafe<V[number]>({ type: 'string', enum: [...values], default: def });
 /** A map from free keys to values of one schema. */
 export const Dict = <T extends TSchema>(value: T) => Type.Unsafe<Record<string, Static<T>>>({ type: 'object', additionalProperties: value });
 
@@ -78,6 +81,12 @@ export const NoContent = Type.Unsafe<void | null | undefined>({ type: 'null', de
 /** A response of another media type (a PDF, a CSV export, an image, a page): documented, not serialised. */
 export function Binary(contentType: string, description: string) {
   return Type.Unsafe<unknown>({ description, content: { [contentType]: { schema: { type: 'string', format: 'binary' } } } });
+}
+
+/** A CSV or Excel file as the answer (exports, templates, reports), streamed. */
+export function TabularFile(description: string) {
+  const binary = { schema: { type: 'string', format: 'binary' } };
+  return Type.Unsafe<unknown>({ description, content: { [CONTENT_TYPES.csv]: binary, [CONTENT_TYPES.xlsx]: binary } });
 }
 
 /** A redirect (OIDC, sign-in hand-offs): the Location header is the answer. */

@@ -4,13 +4,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { csvField } from '../../../platform/files';
 import { AppError } from '../../../platform/http/problem';
-import { Binary, Defaulted, Enum, IdParams, Page, PageQuery, Text, Type, typed, Uuid } from '../../../platform/http/schema';
+import { Binary, Choice, Defaulted, Enum, IdParams, Page, PageQuery, Text, Type, typed, Uuid } from '../../../platform/http/schema';
 import { readUpload, registerUploads } from '../../../platform/http/uploads';
 import { SHARE } from '../share.permissions';
 import {
   BatchBody,
   BatchResult,
-  Choice,
   ConnectorPatchBody,
   ConnectorSchema,
   DatasetSchema,

@@ -1,12 +1,10 @@
 // The TypeBox shapes of the data store's routes: what they accept and what they answer (the views of
 // data.core.ts and the rooms). Dataset rows are free-form (their columns are the resource's items).
-import { Defaulted, Dict, Enum, Json, Nullable, PageQuery, Str, Text, Timestamp, Type } from '../../../platform/http/schema';
+import { Choice, Defaulted, Dict, Enum, Json, Nullable, PageQuery, Str, Text, Timestamp, Type } from '../../../platform/http/schema';
 import { ITEM_TYPES, PERSONAL_KINDS } from '../catalogue/catalogue.core';
 import { MAX_BATCH_ROWS } from './data.core';
 import { DIMENSIONS, RULE_KINDS } from './quality';
 
-/** One of a fixed list of strings, with a default (a querystring's filled-in value). */
-export const Choice = <const V extends readonly string[]>(values: V, def: V[number]) => Type.Unsafe<V[number]>({ type: 'string', enum: [...values], default: def });
 
 export const MODES = ['full', 'incremental'] as const;
 export const LOAD_STATES = ['queued', 'running', 'succeeded', 'rejected', 'failed'] as const;
